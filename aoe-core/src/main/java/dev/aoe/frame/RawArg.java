@@ -1,0 +1,31 @@
+package dev.aoe.frame;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The argument of a command this codec does not interpret: unassigned and vendor commands (0xF0-0xFF),
+ * and any command of a protocol version other than 1. Nothing gives its length, so it holds every
+ * byte after the header, Ethernet padding included; a target answers such frames with an error.
+ */
+public record RawArg(Octets bytes) implements Arg {
+
+    @Override
+    public int encodedLength() {
+        return bytes.length();
+    }
+
+    @Override
+    public void encode(ByteBuf out) {
+        bytes.writeTo(out);
+    }
+
+    static RawArg decode(ByteBuf frame) {
+        int arg = AoeHeaderView.ARG_OFFSET;
+        return new RawArg(Octets.read(frame, arg, frame.capacity() - arg));
+    }
+
+    @Override
+    public String toString() {
+        return "RAW " + bytes.length() + "B " + bytes;
+    }
+}
