@@ -17,7 +17,10 @@ public final class CommandLines {
 
     /** Runs a picocli command the way all verbs run; returns the exit code. */
     public static int execute(Object command, String... args) {
-        CommandLine cli = new CommandLine(command);
+        return execute(new CommandLine(command), args);
+    }
+
+    public static int execute(CommandLine cli, String... args) {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("aoe " + commandLine.getCommandName() + ": " + message(e));

@@ -8,8 +8,7 @@ public record AoeFrame(MacAddress destination, MacAddress source, AoeHeader head
     public AoeFrame {
         Class<? extends Arg> expected = argType(header);
         if (!expected.isInstance(arg)) {
-            throw new IllegalArgumentException("command " + AoeCommand.describe(header.command()) + " version "
-                    + header.version() + " takes " + expected.getSimpleName() + ", not "
+            throw new IllegalArgumentException("command " + AoeCommand.describe(header.command()) + " takes " + expected.getSimpleName() + ", not "
                     + arg.getClass().getSimpleName());
         }
         if (arg instanceof AtaArg ata) {
@@ -32,11 +31,12 @@ public record AoeFrame(MacAddress destination, MacAddress source, AoeHeader head
         }
     }
 
-    /** Which argument record a header's command and version call for. */
+    /**
+     * Which argument record a header's command calls for, whatever the version: vblade announces itself
+     * with version 0 and Linux accepts that, so a reader must too. A target checks the version (a
+     * static peek) before it decodes, to answer error 5.
+     */
     static Class<? extends Arg> argType(AoeHeader header) {
-        if (header.version() != AoeHeader.VERSION) {
-            return RawArg.class;
-        }
         return switch (header.command()) {
             case 0 -> AtaArg.class;
             case 1 -> ConfigArg.class;

@@ -109,15 +109,20 @@ public record ConfigArg(int bufferCount, int firmwareVersion, int sectorCount, i
                 + " aoever=" + aoeVersion + " config=\"" + printable(config) + "\"";
     }
 
+    /** The string with non-printable bytes escaped, cut after 64 bytes (aoeping sends 1024 bytes of garbage). */
     static String printable(Octets bytes) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < bytes.length(); i++) {
+        int shown = Math.min(bytes.length(), 64);
+        for (int i = 0; i < shown; i++) {
             int c = bytes.get(i) & 0xFF;
             if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
                 sb.append((char) c);
             } else {
                 sb.append(String.format("\\x%02x", c));
             }
+        }
+        if (shown < bytes.length()) {
+            sb.append("...(").append(bytes.length()).append(" bytes)");
         }
         return sb.toString();
     }

@@ -3,9 +3,9 @@ package dev.aoe.frame;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The argument of a command this codec does not interpret: unassigned and vendor commands (0xF0-0xFF),
- * and any command of a protocol version other than 1. Nothing gives its length, so it holds every
- * byte after the header, Ethernet padding included; a target answers such frames with an error.
+ * The argument of a command this codec does not interpret: unassigned and vendor commands (0xF0-0xFF).
+ * Nothing gives its length, so it holds every byte after the header, Ethernet padding included;
+ * a target answers such frames with error 1.
  */
 public record RawArg(Octets bytes) implements Arg {
 

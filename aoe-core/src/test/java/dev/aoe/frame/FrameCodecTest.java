@@ -173,7 +173,7 @@ class FrameCodecTest {
         }
         frames.add(frame(new AoeHeader(1, true, true, 200, 0, 1, 0xF0, 1), new RawArg(Octets.copyOf(new byte[40]))));
         frames.add(frame(new AoeHeader(1, false, false, 0, 0, 1, 0x42, 1), new RawArg(Octets.copyOf(new byte[36]))));
-        frames.add(frame(new AoeHeader(2, false, false, 0, 0, 1, 0, 1), new RawArg(Octets.copyOf(new byte[48]))));
+        frames.add(frame(new AoeHeader(2, false, false, 0, 0, 1, 1, 1), ConfigArg.read()));
         return frames.stream();
     }
 
@@ -256,11 +256,24 @@ class FrameCodecTest {
     }
 
     @Test
-    void unknownVersionDecodesHeaderSoATargetCanAnswerError5() {
+    void otherVersionsDecodeSoATargetCanAnswerError5() {
         AoeFrame f = decodeHex("020000000001 525400123456 88a2 20 00 0000 01 00 0000abcd 40 00 02 24 000000000000 0000");
         assertThat(f.header().version()).isEqualTo(2);
         assertThat(f.header().tag()).isEqualTo(0xabcd);
-        assertThat(f.arg()).isInstanceOf(RawArg.class);
+        assertThat(AoeHeaderView.version(Unpooled.wrappedBuffer(encode(f)))).isEqualTo(2);
+    }
+
+    @Test
+    void decodesVbladeAnnouncementWithVersionZero() {
+        // vblade 25's unsolicited config response at startup, captured on a veth (captures/sample.pcap, frame 1)
+        AoeFrame f = decodeHex("""
+                ffffffffffff 3e0cafb123cc 88a2
+                08 00 0000 01 01 00000000        # version 0 (sic), R; e0.1 Query Config, tag 0
+                0010 4019 02 10 0000             # bufcnt 16, fwver 0x4019, scnt 2
+                """);
+        assertThat(f.header().version()).isZero();
+        assertThat(f.header().response()).isTrue();
+        assertThat(f.arg()).isEqualTo(new ConfigArg(16, 0x4019, 2, 1, 0, Octets.EMPTY));
     }
 
     @Test

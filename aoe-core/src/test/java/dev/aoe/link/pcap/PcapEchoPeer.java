@@ -1,0 +1,41 @@
+package dev.aoe.link.pcap;
+
+import dev.aoe.frame.AoeHeader;
+import dev.aoe.frame.AoeHeaderView;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The far end of {@link PcapLinkIT}, run in another network namespace: answers every AoE request by
+ * sending it back as a response (MACs swapped, R set). Prints READY once listening; stops cleanly
+ * when its standard input closes, printing how many frames it echoed.
+ */
+public final class PcapEchoPeer {
+
+    public static void main(String[] args) throws IOException {
+        AtomicLong echoed = new AtomicLong();
+        try (PcapLink link = PcapLink.open(args[0])) {
+            link.start(frame -> {
+                if (!AoeHeaderView.isAoe(frame) || AoeHeaderView.isResponse(frame)) {
+                    return;
+                }
+                int length = frame.readableBytes();
+                ByteBuf reply = link.alloc().buffer(length);
+                reply.writeBytes(frame, frame.readerIndex(), length);
+                reply.setBytes(AoeHeaderView.DESTINATION_OFFSET, frame, frame.readerIndex() + AoeHeaderView.SOURCE_OFFSET, 6);
+                link.mac().write(reply, AoeHeaderView.SOURCE_OFFSET);
+                reply.setByte(AoeHeaderView.VER_FLAGS_OFFSET,
+                        reply.getByte(AoeHeaderView.VER_FLAGS_OFFSET) | AoeHeader.FLAG_RESPONSE);
+                link.send(reply);
+                echoed.incrementAndGet();
+            });
+            System.out.println("READY " + link.mac() + " " + link.mtu());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for the parent to close our stdin
+            }
+        }
+        System.out.println("CLOSED echoed=" + echoed.get());
+    }
+}
