@@ -1,0 +1,107 @@
+package dev.aoe.target;
+
+import dev.aoe.ata.IdentifyData;
+import dev.aoe.target.store.BlockStore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One exported shelf.slot: its sectors, its mutable state, its limits and its counters. */
+public final class Export {
+
+    public static final int DEFAULT_BUFFER_COUNT = 64;
+    /** Linux computes its window as bufcnt/2; below 2 a device is silently unusable (OpenAoE/aoe#7). */
+    public static final int MIN_BUFFER_COUNT = 2;
+    public static final int FIRMWARE_VERSION = 0x0100;
+    public static final int MAX_SHELF = 0xFFFE;
+    public static final int MAX_SLOT = 0xFE;
+
+    private final int shelf;
+    private final int slot;
+    private final BlockStore store;
+    private final ExportState state;
+    private final int bufferCount;
+    private final byte[] identify;
+    private final ExportStats stats = new ExportStats();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public Export(int shelf, int slot, BlockStore store, ExportState state, int bufferCount, String hostname) {
+        if (shelf < 0 || shelf > MAX_SHELF) {
+            throw new IllegalArgumentException("shelf " + shelf + " is outside 0.." + MAX_SHELF
+                    + " (65535 is the broadcast shelf)");
+        }
+        if (slot < 0 || slot > MAX_SLOT) {
+            throw new IllegalArgumentException("slot " + slot + " is outside 0.." + MAX_SLOT
+                    + " (255 is the broadcast slot)");
+        }
+        if (bufferCount < MIN_BUFFER_COUNT || bufferCount > 0xFFFF) {
+            throw new IllegalArgumentException("buffer count " + bufferCount + " is outside " + MIN_BUFFER_COUNT
+                    + "..65535 (Linux cannot use a target that advertises fewer than 2)");
+        }
+        this.shelf = shelf;
+        this.slot = slot;
+        this.store = store;
+        this.state = state;
+        this.bufferCount = bufferCount;
+        this.identify = IdentifyData.builder()
+                .serial(shelf + "." + slot + ":" + hostname)
+                .firmware("V" + Integer.toHexString(FIRMWARE_VERSION))
+                .model("AoE Java target")
+                .sectors(store.sectors())
+                .build().toBytes();
+    }
+
+    public String name() {
+        return "e" + shelf + "." + slot;
+    }
+
+    public int shelf() {
+        return shelf;
+    }
+
+    public int slot() {
+        return slot;
+    }
+
+    public BlockStore store() {
+        return store;
+    }
+
+    public ExportState state() {
+        return state;
+    }
+
+    public int bufferCount() {
+        return bufferCount;
+    }
+
+    public ExportStats stats() {
+        return stats;
+    }
+
+    /** The 512 bytes of IDENTIFY DEVICE data; do not modify. */
+    byte[] identify() {
+        return identify;
+    }
+
+    /** Takes one of the buffer-count slots; false when all are in use and the request must be dropped. */
+    boolean tryAcquire() {
+        if (inFlight.incrementAndGet() > bufferCount) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Whether a request to {@code major.minor} (maybe broadcast) is for this export. */
+    public boolean matches(int major, int minor) {
+        return (major == shelf || major == 0xFFFF) && (minor == slot || minor == 0xFF);
+    }
+
+    @Override
+    public String toString() {
+        return name() + " " + store;
+    }
+}

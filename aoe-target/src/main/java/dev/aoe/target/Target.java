@@ -1,0 +1,220 @@
+package dev.aoe.target;
+
+import static dev.aoe.target.ExportStats.Counter.AOE_ERRORS;
+import static dev.aoe.target.ExportStats.Counter.BROADCASTS;
+import static dev.aoe.target.ExportStats.Counter.DROPPED_MALFORMED;
+import static dev.aoe.target.ExportStats.Counter.DROPPED_MASKED;
+import static dev.aoe.target.ExportStats.Counter.FRAMES_IGNORED;
+import static dev.aoe.target.ExportStats.Counter.FRAMES_RECEIVED;
+import static dev.aoe.target.ExportStats.Counter.FRAMES_SENT;
+import static dev.aoe.target.ExportStats.Counter.UNKNOWN_COMMAND;
+
+import dev.aoe.frame.AoeCommand;
+import dev.aoe.frame.AoeError;
+import dev.aoe.frame.AoeFrame;
+import dev.aoe.frame.AoeHeader;
+import dev.aoe.frame.AoeHeaderView;
+import dev.aoe.frame.Arg;
+import dev.aoe.frame.ConfigArg;
+import dev.aoe.frame.FrameCodec;
+import dev.aoe.frame.MalformedFrameException;
+import dev.aoe.link.FrameLink;
+import dev.aoe.link.LinkException;
+import dev.aoe.link.MacAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves exports on one link. Every frame is filtered, in order: AoE requests only, addressed to this
+ * link's MAC or to broadcast, for one of the exports (or the broadcast shelf or slot), from a MAC the
+ * export's mask allows. Then the version is checked (error 5) and the command dispatched.
+ */
+public final class Target implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Target.class);
+    /** AoE and ATA headers without Ethernet's: what a frame carries besides sector data. */
+    private static final int OVERHEAD = AoeHeaderView.LENGTH - AoeHeaderView.ETHERNET_HEADER_LENGTH + 12;
+
+    private final FrameLink link;
+    private final List<Export> exports;
+    private final Executor io;
+    private final int maxSectors;
+    private final ExportStats stats = new ExportStats();
+    private final AtaHandler ata = new AtaHandler(this);
+    private final ConfigHandler config = new ConfigHandler(this);
+    private final MaskHandler mask = new MaskHandler(this);
+    private final ReserveHandler reserve = new ReserveHandler(this);
+
+    /**
+     * @param io runs reads, writes and flushes; requests beyond an export's buffer count are dropped
+     *           before they reach it
+     */
+    public Target(FrameLink link, List<Export> exports, Executor io) {
+        this.link = link;
+        this.exports = List.copyOf(exports);
+        this.io = io;
+        this.maxSectors = Math.min(255, (link.mtu() - OVERHEAD) / dev.aoe.frame.AtaArg.SECTOR_SIZE);
+        if (maxSectors < 1) {
+            throw new IllegalArgumentException(link.name() + ": MTU " + link.mtu() + " cannot carry one sector");
+        }
+    }
+
+    /** Starts receiving and announces every export (an unsolicited config response). */
+    public void start() {
+        link.start(this::onFrame);
+        announce();
+    }
+
+    public FrameLink link() {
+        return link;
+    }
+
+    public List<Export> exports() {
+        return exports;
+    }
+
+    /** Counters of this interface: frames received, ignored and sent. */
+    public ExportStats stats() {
+        return stats;
+    }
+
+    /** Sectors per ATA request this link carries: (MTU - 22) / 512, so 2 at 1500 and 17 at 9000. */
+    public int maxSectors() {
+        return maxSectors;
+    }
+
+    MacAddress mac() {
+        return link.mac();
+    }
+
+    ByteBufAllocator alloc() {
+        return link.alloc();
+    }
+
+    Executor io() {
+        return io;
+    }
+
+    /**
+     * Sends each export's config as an unsolicited response (R set, tag 0): to broadcast, or to each MAC
+     * of the mask when one is set, so running initiators see the export without rediscovery.
+     */
+    public void announce() {
+        for (Export export : exports) {
+            List<MacAddress> to = export.state().mask();
+            AoeHeader header = new AoeHeader(AoeHeader.VERSION, true, false, 0, export.shelf(), export.slot(),
+                    AoeCommand.QUERY_CONFIG.code(), 0);
+            ConfigArg arg = config.announcement(export, ConfigArg.Ccmd.READ.code());
+            for (MacAddress destination : to.isEmpty() ? List.of(MacAddress.BROADCAST) : to) {
+                send(export, FrameCodec.encode(new AoeFrame(destination, link.mac(), header, arg), link.alloc()));
+            }
+        }
+    }
+
+    void onFrame(ByteBuf frame) {
+        stats.increment(FRAMES_RECEIVED);
+        if (!AoeHeaderView.isAoe(frame) || AoeHeaderView.isResponse(frame)) {
+            stats.increment(FRAMES_IGNORED);
+            return;
+        }
+        long destination = AoeHeaderView.destination(frame);
+        boolean toBroadcastMac = destination == MacAddress.BROADCAST.value();
+        if (destination != link.mac().value() && !toBroadcastMac) {
+            stats.increment(FRAMES_IGNORED);
+            return;
+        }
+        int major = AoeHeaderView.major(frame);
+        int minor = AoeHeaderView.minor(frame);
+        boolean broadcast = major == AoeHeader.BROADCAST_MAJOR || minor == AoeHeader.BROADCAST_MINOR;
+        boolean served = false;
+        for (Export export : exports) {
+            if (export.matches(major, minor)) {
+                served = true;
+                serve(export, frame, broadcast || toBroadcastMac, broadcast);
+            }
+        }
+        if (!served) {
+            stats.increment(FRAMES_IGNORED);
+        }
+    }
+
+    private void serve(Export export, ByteBuf frame, boolean countBroadcast, boolean broadcastAddress) {
+        if (!export.state().maskAllows(AoeHeaderView.source(frame))) {
+            export.stats().increment(DROPPED_MASKED);
+            return;
+        }
+        if (countBroadcast) {
+            export.stats().increment(BROADCASTS);
+        }
+        if (AoeHeaderView.version(frame) != AoeHeader.VERSION) {
+            replyError(export, frame, AoeError.UNSUPPORTED_VERSION);
+            return;
+        }
+        int command = AoeHeaderView.command(frame);
+        if (command == AoeCommand.ATA.code()) {
+            ata.handle(export, frame, broadcastAddress);
+            return;
+        }
+        if (command > AoeCommand.RESERVE_RELEASE.code()) {
+            export.stats().increment(UNKNOWN_COMMAND);
+            replyError(export, frame, AoeError.UNRECOGNIZED_COMMAND);
+            return;
+        }
+        AoeFrame request;
+        try {
+            request = FrameCodec.decode(frame);
+        } catch (MalformedFrameException e) {
+            export.stats().increment(DROPPED_MALFORMED);
+            log.debug("{}: malformed request from {}: {}", export.name(), MacAddress.read(frame, 6), e.getMessage());
+            replyError(export, frame, e.replyError());
+            return;
+        }
+        if (command == AoeCommand.QUERY_CONFIG.code()) {
+            config.handle(export, frame, request);
+        } else if (command == AoeCommand.MAC_MASK_LIST.code()) {
+            mask.handle(export, frame, request);
+        } else {
+            reserve.handle(export, frame, request);
+        }
+    }
+
+    /** Answers with just the AoE header, E set. */
+    void replyError(Export export, ByteBuf request, AoeError error) {
+        export.stats().increment(AOE_ERRORS);
+        send(export, Responses.error(link.alloc(), request, link.mac(), export, error));
+    }
+
+    /** Answers a decoded request with an argument, and with the E flag when {@code error} is given. */
+    void reply(Export export, AoeFrame request, AoeError error, Arg arg) {
+        if (error != null) {
+            export.stats().increment(AOE_ERRORS);
+        }
+        AoeHeader header = new AoeHeader(AoeHeader.VERSION, true, error != null, error == null ? 0 : error.code(),
+                export.shelf(), export.slot(), request.header().command(), request.header().tag());
+        send(export, FrameCodec.encode(new AoeFrame(request.source(), link.mac(), header, arg), link.alloc()));
+    }
+
+    /** Pads and sends a response; takes ownership of it. */
+    void send(Export export, ByteBuf response) {
+        try {
+            link.send(Responses.finish(response));
+            stats.increment(FRAMES_SENT);
+        } catch (LinkException e) {
+            log.warn("{}: cannot send on {}: {}", export.name(), link.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return link.name() + " (" + exports.size() + " exports, " + maxSectors + " sectors per frame)";
+    }
+}

@@ -1,0 +1,301 @@
+package dev.aoe.target.store;
+
+import com.google.common.util.concurrent.Striped;
+import com.sun.nio.file.ExtendedOpenOption;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+
+/**
+ * A {@link BlockStore} over a file (or block device) through positional {@link FileChannel} I/O,
+ * safe for concurrent use. Ranges are locked in 64 KiB chunks (read locks for reads, write locks for
+ * writes, taken in a fixed order), so overlapping requests never interleave.
+ */
+public final class FileBlockStore implements BlockStore {
+
+    private static final int CHUNK_SHIFT = 16;
+    private static final int DIRECT_ALIGNMENT = 4096;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final FileChannel directChannel;
+    private final long offsetBytes;
+    private final long sectors;
+    private final boolean readOnly;
+    private final List<String> warnings;
+    private final Striped<ReadWriteLock> locks = Striped.readWriteLock(256);
+    private final ThreadLocal<ByteBuffer> directBuffer = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocateDirect(256 * SECTOR_SIZE + DIRECT_ALIGNMENT).alignedSlice(DIRECT_ALIGNMENT));
+
+    private FileBlockStore(Path file, FileChannel channel, FileChannel directChannel, long offsetBytes, long sectors,
+                           boolean readOnly, List<String> warnings) {
+        this.file = file;
+        this.channel = channel;
+        this.directChannel = directChannel;
+        this.offsetBytes = offsetBytes;
+        this.sectors = sectors;
+        this.readOnly = readOnly;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Opens {@code file} for export.
+     *
+     * @throws StoreException with a one-line reason: missing or unreadable file, bad window, a file
+     *                        that --size would shrink
+     */
+    public static FileBlockStore open(Path file, StoreOptions options) throws StoreException {
+        List<String> warnings = new ArrayList<>();
+        Set<OpenOption> modes = new HashSet<>(List.of(StandardOpenOption.READ));
+        if (!options.readOnly()) {
+            modes.add(StandardOpenOption.WRITE);
+        }
+        if (options.sync()) {
+            modes.add(StandardOpenOption.DSYNC);
+        }
+        try {
+            if (options.sizeBytes() > 0) {
+                sizeFile(file, options.sizeBytes(), options.readOnly());
+            } else if (!Files.exists(file)) {
+                throw new StoreException(file + ": no such file (give --size to create it)");
+            }
+            if (Files.isDirectory(file)) {
+                throw new StoreException(file + ": is a directory");
+            }
+            FileChannel channel = FileChannel.open(file, modes);
+            long bytes = sizeOf(file, channel);
+            long fileSectors = bytes / SECTOR_SIZE;
+            if (bytes % SECTOR_SIZE != 0) {
+                warnings.add(file + " is " + bytes + " bytes, not a whole number of 512-byte sectors: the last "
+                        + bytes % SECTOR_SIZE + " bytes are not exported");
+            }
+            long exported = window(file, fileSectors, options, channel);
+            FileChannel direct = options.direct() ? openDirect(file, modes, warnings) : null;
+            return new FileBlockStore(file, channel, direct, options.offsetSectors() * SECTOR_SIZE, exported,
+                    options.readOnly(), warnings);
+        } catch (NoSuchFileException e) {
+            throw new StoreException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new StoreException(file + ": permission denied" + (options.readOnly() ? "" : " (try --read-only)"));
+        } catch (IOException e) {
+            throw new StoreException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static void sizeFile(Path file, long size, boolean readOnly) throws IOException, StoreException {
+        if (size % SECTOR_SIZE != 0) {
+            throw new StoreException("--size " + size + " is not a whole number of 512-byte sectors");
+        }
+        long current = Files.exists(file) ? Files.size(file) : -1;
+        if (current > size) {
+            throw new StoreException(file + " is " + current + " bytes, larger than --size " + size
+                    + ": refusing to shrink it");
+        }
+        if (current < size) {
+            if (readOnly) {
+                throw new StoreException(file + ": --size would have to extend a file opened --read-only");
+            }
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                c.write(ByteBuffer.allocate(1), size - 1);   // sparse: only the last byte is written
+            }
+        }
+    }
+
+    /** Block devices report size 0 through stat; their channel knows the real size. */
+    private static long sizeOf(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        return size > 0 ? size : Files.size(file);
+    }
+
+    private static long window(Path file, long fileSectors, StoreOptions options, FileChannel channel)
+            throws StoreException, IOException {
+        long offset = options.offsetSectors();
+        if (offset >= fileSectors && !(offset == 0 && fileSectors == 0)) {
+            channel.close();
+            throw new StoreException("--offset " + offset + " is past the end of " + file + " (" + fileSectors
+                    + " sectors)");
+        }
+        long available = fileSectors - offset;
+        long length = options.lengthSectors() == 0 ? available : options.lengthSectors();
+        if (length > available) {
+            channel.close();
+            throw new StoreException("--length " + length + " exceeds the " + available + " sectors of " + file
+                    + " after --offset " + offset);
+        }
+        if (length == 0) {
+            channel.close();
+            throw new StoreException(file + " is empty: nothing to export (give --size to extend it)");
+        }
+        return length;
+    }
+
+    private static FileChannel openDirect(Path file, Set<OpenOption> modes, List<String> warnings) {
+        Set<OpenOption> directModes = new HashSet<>(modes);
+        directModes.add(ExtendedOpenOption.DIRECT);
+        try {
+            return FileChannel.open(file, directModes);
+        } catch (IOException | UnsupportedOperationException e) {
+            warnings.add("O_DIRECT is not supported for " + file + " (" + e.getMessage()
+                    + "); using the page cache");
+            return null;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** What the caller should tell the user: ignored file tail, O_DIRECT not available. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public boolean direct() {
+        return directChannel != null;
+    }
+
+    @Override
+    public long sectors() {
+        return sectors;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public void read(long lba, int count, ByteBuf dst) throws IOException {
+        checkRange(lba, count);
+        long position = offsetBytes + lba * SECTOR_SIZE;
+        int length = count * SECTOR_SIZE;
+        Iterable<ReadWriteLock> held = locks.bulkGet(chunks(lba, count));
+        lockAll(held, false);
+        try {
+            if (aligned(position, length)) {
+                ByteBuffer bounce = directBuffer.get().clear().limit(length);
+                readFully(directChannel, bounce, position);
+                dst.writeBytes(bounce.flip());
+                return;
+            }
+            int start = dst.writerIndex();
+            dst.ensureWritable(length);
+            while (dst.writerIndex() - start < length) {
+                int done = dst.writerIndex() - start;
+                if (dst.writeBytes(channel, position + done, length - done) < 0) {
+                    throw new IOException("unexpected end of " + file + " at byte " + (position + done));
+                }
+            }
+        } finally {
+            unlockAll(held, false);
+        }
+    }
+
+    @Override
+    public void write(long lba, int count, ByteBuf src, int srcIndex) throws IOException {
+        if (readOnly) {
+            throw new IOException(file + " is exported read-only");
+        }
+        checkRange(lba, count);
+        long position = offsetBytes + lba * SECTOR_SIZE;
+        int length = count * SECTOR_SIZE;
+        Iterable<ReadWriteLock> held = locks.bulkGet(chunks(lba, count));
+        lockAll(held, true);
+        try {
+            ByteBuffer data;
+            FileChannel target;
+            if (aligned(position, length)) {
+                data = directBuffer.get().clear().limit(length);
+                src.getBytes(srcIndex, data);
+                data.flip();
+                target = directChannel;
+            } else {
+                data = src.nioBuffer(srcIndex, length);
+                target = channel;
+            }
+            while (data.hasRemaining()) {
+                target.write(data, position + (length - data.remaining()));
+            }
+        } finally {
+            unlockAll(held, true);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        channel.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (!readOnly) {
+                channel.force(false);
+            }
+        } finally {
+            channel.close();
+            if (directChannel != null) {
+                directChannel.close();
+            }
+        }
+    }
+
+    private boolean aligned(long position, int length) {
+        return directChannel != null && position % DIRECT_ALIGNMENT == 0 && length % DIRECT_ALIGNMENT == 0;
+    }
+
+    private void checkRange(long lba, int count) throws IOException {
+        if (lba < 0 || count < 0 || count > 256 || lba + count > sectors) {
+            throw new IOException("sectors " + lba + "+" + count + " outside 0.." + sectors);
+        }
+    }
+
+    private static List<Long> chunks(long lba, int count) {
+        long first = (lba * SECTOR_SIZE) >>> CHUNK_SHIFT;
+        long last = ((lba + Math.max(count, 1)) * SECTOR_SIZE - 1) >>> CHUNK_SHIFT;
+        List<Long> keys = new ArrayList<>((int) (last - first + 1));
+        for (long c = first; c <= last; c++) {
+            keys.add(c);
+        }
+        return keys;
+    }
+
+    private static void lockAll(Iterable<ReadWriteLock> held, boolean write) {
+        for (ReadWriteLock l : held) {
+            (write ? l.writeLock() : l.readLock()).lock();
+        }
+    }
+
+    private static void unlockAll(Iterable<ReadWriteLock> held, boolean write) {
+        for (ReadWriteLock l : held) {
+            Lock lock = write ? l.writeLock() : l.readLock();
+            lock.unlock();
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer dst, long position) throws IOException {
+        while (dst.hasRemaining()) {
+            if (channel.read(dst, position + dst.position()) < 0) {
+                throw new IOException("unexpected end of file at byte " + (position + dst.position()));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return file + " (" + sectors + " sectors" + (readOnly ? ", read-only" : "") + ")";
+    }
+}
