@@ -1,0 +1,28 @@
+package dev.aoe.target.cli;
+
+import dev.aoe.cli.CommandLines;
+import dev.aoe.cli.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code aoe} root of aoe-target: its one verb is {@code target}. */
+@Command(name = "aoe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        subcommands = TargetCommand.class, description = "AoE target: export files as AoE devices.")
+public final class TargetMain implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = CommandLines.execute(new TargetMain(), args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
