@@ -98,6 +98,7 @@ public final class TargetCommand implements Runnable {
     private PcapFileWriter capture;
     private StatusSocket status;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch reported = new CountDownLatch(1);
 
     @Override
     public void run() {
@@ -118,17 +119,21 @@ public final class TargetCommand implements Runnable {
             stop();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop();
-            System.err.print(statusText());
-            System.err.flush();
-        }, "target-shutdown"));
+        Runnable stopAndReport = () -> {
+            if (stop()) {
+                System.err.print(statusText());
+                System.err.flush();
+            }
+            reported.countDown();
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAndReport, "target-shutdown"));
+        Signals.onTerminate(stopAndReport);
         Signals.onUsr1(() -> {
             System.err.print(statusText());
             System.err.flush();
         });
         try {
-            stopped.await();
+            reported.await();   // the report is out before main returns and the JVM may exit
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -255,10 +260,13 @@ public final class TargetCommand implements Runnable {
         return sb.toString();
     }
 
-    /** Stops receiving, lets requests in progress finish, flushes and closes every file. Idempotent. */
-    synchronized void stop() {
+    /**
+     * Stops receiving, lets requests in progress finish, flushes and closes every file. Idempotent:
+     * true only for the call that stopped it.
+     */
+    synchronized boolean stop() {
         if (stopped.getCount() == 0) {
-            return;
+            return false;
         }
         for (Target t : targets) {
             t.close();
@@ -292,6 +300,7 @@ public final class TargetCommand implements Runnable {
             status.close();
         }
         stopped.countDown();
+        return true;
     }
 
     /** Exit code helper for tests. */
