@@ -46,6 +46,28 @@ public final class NetworkNamespace implements AutoCloseable {
         return ns;
     }
 
+    /**
+     * A namespace holding only a tap device ({@link #inside()}), up with the given MTU and IPv6 off: QEMU
+     * attaches to it by name and a target in the namespace serves on it. There is no outside end.
+     */
+    public static NetworkNamespace withTap(int mtu) throws IOException, InterruptedException {
+        Prerequisites.requireRoot();
+        Prerequisites.requireCommand("ip", "iproute2");
+        String id = ProcessHandle.current().pid() % 100000 + "x" + COUNTER.incrementAndGet();
+        NetworkNamespace ns = new NetworkNamespace(PREFIX + "ns" + id, null, PREFIX + "tap" + id);
+        try {
+            Processes.check("ip", "netns", "add", ns.name);
+            Processes.check("ip", "-n", ns.name, "tuntap", "add", ns.inside, "mode", "tap");
+            Processes.check("ip", "netns", "exec", ns.name, "sysctl", "-qw", "net.ipv6.conf." + ns.inside
+                    + ".disable_ipv6=1");
+            Processes.check("ip", "-n", ns.name, "link", "set", ns.inside, "mtu", Integer.toString(mtu), "up");
+        } catch (IOException | RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+        return ns;
+    }
+
     public String name() {
         return name;
     }
@@ -71,7 +93,9 @@ public final class NetworkNamespace implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        Processes.run(java.util.List.of("ip", "link", "del", outside));
-        Processes.run(java.util.List.of("ip", "netns", "del", name));
+        if (outside != null) {
+            Processes.run(java.util.List.of("ip", "link", "del", outside));
+        }
+        Processes.run(java.util.List.of("ip", "netns", "del", name));   // takes the tap or veth end inside with it
     }
 }

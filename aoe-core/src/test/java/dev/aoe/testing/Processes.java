@@ -25,6 +25,16 @@ public final class Processes {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
+    /** The output of a command, or null when it cannot run or fails. */
+    public static String runQuietly(String... command) {
+        try {
+            Result r = run(List.of(command));
+            return r.exitCode() == 0 ? r.output() : null;
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
     public static String check(String... command) throws IOException, InterruptedException {
         Result r = run(List.of(command));
         if (r.exitCode() != 0) {
