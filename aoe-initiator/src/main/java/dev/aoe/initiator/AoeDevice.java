@@ -1,0 +1,364 @@
+package dev.aoe.initiator;
+
+import dev.aoe.ata.AtaCommands;
+import dev.aoe.ata.IdentifyData;
+import dev.aoe.frame.AtaArg;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One opened AoE device: reads, writes and flushes by byte offset, synchronous or asynchronous.
+ * Requests are split into frames of the sectors per frame the target and our MTU allow, pipelined
+ * up to each path's window; unaligned writes read, modify and write their edge sectors. Thread-safe.
+ * An asynchronous request's buffer must stay untouched until its future completes.
+ */
+public final class AoeDevice implements AutoCloseable {
+
+    public static final int SECTOR_SIZE = AtaArg.SECTOR_SIZE;
+
+    private final Initiator initiator;
+    private final TargetInfo target;
+    private final FrameEngine engine;
+    private final IdentifyData identify;
+    private final int maxSectors;
+    private final long sectors;
+    private final boolean lba48;
+    private final ReentrantLock edges = new ReentrantLock();
+
+    AoeDevice(Initiator initiator, TargetInfo target, FrameEngine engine, IdentifyData identify, int maxSectors) {
+        this.initiator = initiator;
+        this.target = target;
+        this.engine = engine;
+        this.identify = identify;
+        this.maxSectors = maxSectors;
+        this.sectors = identify.capacitySectors();
+        this.lba48 = identify.lba48();
+    }
+
+    public AoeAddress address() {
+        return target.address();
+    }
+
+    public TargetInfo target() {
+        return target;
+    }
+
+    public IdentifyData identify() {
+        return identify;
+    }
+
+    public long sectors() {
+        return sectors;
+    }
+
+    public long sizeBytes() {
+        return sectors * SECTOR_SIZE;
+    }
+
+    /** Sectors carried per frame: the least of the target's and what each local link's MTU allows. */
+    public int sectorsPerFrame() {
+        return maxSectors;
+    }
+
+    /** Per-path figures: frames sent, answered, lost; window; smoothed RTT. */
+    public List<String> pathStats() {
+        List<String> lines = new ArrayList<>();
+        List<DevicePath> paths = engine.paths();
+        synchronized (engine) {
+            for (DevicePath p : paths) {
+                lines.add(String.format("%s sent=%d answered=%d lost=%d window=%.1f srtt=%dus", p, p.sent, p.answered,
+                        p.lost, p.window.window(), p.rtt.srttNanos() / 1000));
+            }
+        }
+        return lines;
+    }
+
+    public long retransmits() {
+        return engine.retransmits.sum();
+    }
+
+    void addPath(DevicePath path) {
+        engine.addPath(path);
+    }
+
+    int pathCap() {
+        return engine.paths().get(0).window.cap();
+    }
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} (its position moves on success). */
+    public CompletableFuture<Void> readAsync(long offset, ByteBuffer dst) {
+        int length = dst.remaining();
+        IOException bad = checkRange(offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        if (length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (offset % SECTOR_SIZE == 0 && length % SECTOR_SIZE == 0) {
+            return transfer(offset / SECTOR_SIZE, dst.slice(), false)
+                    .thenRun(() -> dst.position(dst.position() + length));
+        }
+        long first = offset / SECTOR_SIZE;
+        long end = (offset + length + SECTOR_SIZE - 1) / SECTOR_SIZE;
+        int head = (int) (offset % SECTOR_SIZE);
+        ByteBuffer whole = ByteBuffer.allocate((int) ((end - first) * SECTOR_SIZE));
+        return transfer(first, whole, false).thenRun(() -> dst.put(whole.position(head).limit(head + length)));
+    }
+
+    /** Writes {@code src.remaining()} bytes at {@code offset} (its position moves on success). */
+    public CompletableFuture<Void> writeAsync(long offset, ByteBuffer src) {
+        int length = src.remaining();
+        IOException bad = checkRange(offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        if (length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (offset % SECTOR_SIZE == 0 && length % SECTOR_SIZE == 0) {
+            return transfer(offset / SECTOR_SIZE, src.slice(), true)
+                    .thenRun(() -> src.position(src.position() + length));
+        }
+        return CompletableFuture.runAsync(() -> {
+            try {
+                writeUnaligned(offset, src.slice());
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }).thenRun(() -> src.position(src.position() + length));
+    }
+
+    /**
+     * Read-modify-write of the sectors an unaligned range touches. One at a time per device, so two
+     * unaligned writes sharing an edge sector cannot undo each other.
+     */
+    private void writeUnaligned(long offset, ByteBuffer src) throws IOException {
+        long first = offset / SECTOR_SIZE;
+        long end = (offset + src.remaining() + SECTOR_SIZE - 1) / SECTOR_SIZE;
+        ByteBuffer sectorsBuffer = ByteBuffer.allocate((int) ((end - first) * SECTOR_SIZE));
+        edges.lock();
+        try {
+            int head = (int) (offset % SECTOR_SIZE);
+            await(transfer(first, sectorsBuffer.duplicate().limit(SECTOR_SIZE), false));
+            if (end - first > 1) {
+                await(transfer(end - 1, sectorsBuffer.duplicate().position(sectorsBuffer.capacity() - SECTOR_SIZE).slice(),
+                        false));
+            }
+            sectorsBuffer.duplicate().position(head).put(src.duplicate());
+            await(transfer(first, sectorsBuffer, true));
+        } finally {
+            edges.unlock();
+        }
+    }
+
+    /** Whole sectors from {@code lba}, split into frames; the buffer's remaining bytes are a multiple of 512. */
+    private CompletableFuture<Void> transfer(long lba, ByteBuffer buffer, boolean write) {
+        List<CompletableFuture<Integer>> frames = new ArrayList<>();
+        int total = buffer.remaining() / SECTOR_SIZE;
+        int base = buffer.position();
+        for (int done = 0; done < total; ) {
+            int n = Math.min(maxSectors, total - done);
+            ByteBuffer part = buffer.duplicate().position(base + done * SECTOR_SIZE)
+                    .limit(base + (done + n) * SECTOR_SIZE).slice();
+            AtaCommand c = write
+                    ? new AtaCommand(lba48 ? AtaCommands.WRITE_SECTORS_EXT : AtaCommands.WRITE_SECTORS, lba48,
+                            lba + done, n, part, null)
+                    : new AtaCommand(lba48 ? AtaCommands.READ_SECTORS_EXT : AtaCommands.READ_SECTORS, lba48,
+                            lba + done, n, null, part);
+            engine.submit(c);
+            frames.add(c.done);
+            done += n;
+        }
+        return CompletableFuture.allOf(frames.toArray(CompletableFuture[]::new));
+    }
+
+    /** Makes completed writes durable: FLUSH CACHE EXT when advertised, else FLUSH CACHE; a no-op when neither is. */
+    public CompletableFuture<Void> flushAsync() {
+        int opcode;
+        if (identify.flushCacheExt()) {
+            opcode = AtaCommands.FLUSH_CACHE_EXT;
+        } else if (identify.flushCache()) {
+            opcode = AtaCommands.FLUSH_CACHE;
+        } else {
+            return CompletableFuture.completedFuture(null);
+        }
+        AtaCommand c = new AtaCommand(opcode, opcode == AtaCommands.FLUSH_CACHE_EXT, 0, 0, null, null);
+        engine.submit(c);
+        return c.done.thenApply(x -> null);
+    }
+
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        await(readAsync(offset, dst));
+    }
+
+    public void read(long offset, byte[] b, int off, int len) throws IOException {
+        read(offset, ByteBuffer.wrap(b, off, len));
+    }
+
+    public void write(long offset, ByteBuffer src) throws IOException {
+        await(writeAsync(offset, src));
+    }
+
+    public void write(long offset, byte[] b, int off, int len) throws IOException {
+        write(offset, ByteBuffer.wrap(b, off, len));
+    }
+
+    public void flush() throws IOException {
+        await(flushAsync());
+    }
+
+    private IOException checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > sizeBytes()) {
+            return new AoeIoException(address() + ": bytes " + offset + ".." + (offset + length) + " are outside the device ("
+                    + sizeBytes() + " bytes)");
+        }
+        return null;
+    }
+
+    /** Waits for a future, rethrowing its failure as the IOException it carries. */
+    static <T> T await(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause);
+        } catch (CancellationException e) {
+            throw new IOException("cancelled", e);
+        }
+    }
+
+    /** A seekable channel over the device; its size is the device's, and it cannot grow. */
+    public SeekableByteChannel channel() {
+        return new SeekableByteChannel() {
+            private long position;
+            private boolean open = true;
+
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                ensureOpen();
+                if (position >= sizeBytes()) {
+                    return -1;
+                }
+                int n = (int) Math.min(dst.remaining(), sizeBytes() - position);
+                ByteBuffer part = dst.duplicate().limit(dst.position() + n);
+                AoeDevice.this.read(position, part);
+                dst.position(dst.position() + n);
+                position += n;
+                return n;
+            }
+
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                ensureOpen();
+                int n = src.remaining();
+                AoeDevice.this.write(position, src);
+                position += n;
+                return n;
+            }
+
+            @Override
+            public long position() {
+                return position;
+            }
+
+            @Override
+            public SeekableByteChannel position(long newPosition) {
+                if (newPosition < 0) {
+                    throw new IllegalArgumentException("negative position " + newPosition);
+                }
+                position = newPosition;
+                return this;
+            }
+
+            @Override
+            public long size() {
+                return sizeBytes();
+            }
+
+            @Override
+            public SeekableByteChannel truncate(long size) throws IOException {
+                throw new IOException(address() + ": an AoE device cannot be truncated");
+            }
+
+            @Override
+            public boolean isOpen() {
+                return open;
+            }
+
+            @Override
+            public void close() {
+                open = false;
+            }
+
+            private void ensureOpen() throws ClosedChannelException {
+                if (!open) {
+                    throw new ClosedChannelException();
+                }
+            }
+        };
+    }
+
+    /** The device's bytes from {@code offset} to the end, read in chunks of {@code chunk} bytes. */
+    public InputStream inputStream(long offset, int chunk) {
+        SeekableByteChannel ch = channel();
+        try {
+            ch.position(offset);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(chunk).flip();
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (!buffer.hasRemaining()) {
+                    buffer.clear();
+                    if (ch.read(buffer) < 0) {
+                        return -1;
+                    }
+                    buffer.flip();
+                }
+                int n = Math.min(len, buffer.remaining());
+                buffer.get(b, off, n);
+                return n;
+            }
+        };
+    }
+
+    /** Fails what is queued or in flight; the initiator stays open. */
+    @Override
+    public void close() {
+        engine.close();
+        initiator.closed(this);
+    }
+
+    @Override
+    public String toString() {
+        return address() + " (" + sectors + " sectors, " + maxSectors + " per frame, paths " + target.paths() + ")";
+    }
+}
