@@ -5,6 +5,9 @@ import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
 import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,8 @@ public final class MemoryLink implements FrameLink {
     private volatile FrameHandler handler;
     private volatile boolean closed;
     private ByteBuf held;
+    /** Frames queued for delivery, so close() can release the ones it cancels. */
+    private final Set<ByteBuf> inTransit = Collections.newSetFromMap(new IdentityHashMap<>());
 
     MemoryLink(MemorySwitch network, String name, MacAddress mac, int mtu) {
         this.network = network;
@@ -116,6 +121,9 @@ public final class MemoryLink implements FrameLink {
     synchronized void enqueue(ByteBuf copy, long delayNanos, boolean hold) {
         if (hold && held == null) {
             held = copy;
+            synchronized (inTransit) {
+                inTransit.add(copy);
+            }
             schedule(this::releaseHeld, TimeUnit.MILLISECONDS.toNanos(MemorySwitch.REORDER_HOLD_MILLIS), null);
             return;
         }
@@ -136,6 +144,11 @@ public final class MemoryLink implements FrameLink {
     }
 
     private void schedule(Runnable task, long delayNanos, ByteBuf owned) {
+        if (owned != null) {
+            synchronized (inTransit) {
+                inTransit.add(owned);
+            }
+        }
         try {
             if (delayNanos == 0) {
                 receiver.execute(task);
@@ -143,13 +156,22 @@ public final class MemoryLink implements FrameLink {
                 receiver.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
             }
         } catch (RejectedExecutionException closedMeanwhile) {
-            if (owned != null) {
+            if (owned != null && untrack(owned)) {
                 owned.release();
             }
         }
     }
 
+    private boolean untrack(ByteBuf frame) {
+        synchronized (inTransit) {
+            return inTransit.remove(frame);
+        }
+    }
+
     private void deliver(ByteBuf frame) {
+        if (!untrack(frame)) {
+            return;   // released by close()
+        }
         try {
             FrameHandler h = handler;
             if (h != null && !closed) {
@@ -170,17 +192,18 @@ public final class MemoryLink implements FrameLink {
         }
         closed = true;
         network.disconnect(this);
-        receiver.shutdown();   // queued frames still run, see closed, and are released
+        receiver.shutdownNow();   // delayed frames are not delivered after close; they are released below
         try {
             receiver.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (inTransit) {
+            inTransit.forEach(ByteBuf::release);
+            inTransit.clear();
+        }
         synchronized (this) {
-            if (held != null) {
-                held.release();
-                held = null;
-            }
+            held = null;   // tracked in inTransit, released above
         }
     }
 

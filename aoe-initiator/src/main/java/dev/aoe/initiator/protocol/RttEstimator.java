@@ -38,9 +38,8 @@ public final class RttEstimator {
     }
 
     public synchronized long rtoNanos() {
-        double base = srtt < 0 ? INITIAL_RTO_NANOS : 2 * srtt + 8 * rttvar;
-        double rto = base * (1L << backoff);
-        return (long) Math.max(MIN_RTO_NANOS, Math.min(MAX_RTO_NANOS, rto));
+        double base = srtt < 0 ? INITIAL_RTO_NANOS : Math.max(MIN_RTO_NANOS, 2 * srtt + 8 * rttvar);
+        return (long) Math.min(MAX_RTO_NANOS, base * (1L << backoff));
     }
 
     /** The smoothed RTT in nanoseconds, or -1 before the first sample. */
