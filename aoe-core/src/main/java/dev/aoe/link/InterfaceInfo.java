@@ -29,6 +29,31 @@ public record InterfaceInfo(String name, MacAddress mac, int mtu, boolean up) {
         }
     }
 
+    /**
+     * Every Ethernet interface that is up (ARPHRD_ETHER, not loopback), by name: what the initiator
+     * commands use when no --iface is given, as aoe-discover does.
+     */
+    public static java.util.List<String> upEthernet() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> dirs = Files.list(SYS_NET)) {
+            for (Path dir : dirs.sorted().toList()) {
+                String name = dir.getFileName().toString();
+                try {
+                    int type = Integer.parseInt(Files.readString(dir.resolve("type")).trim());
+                    int flags = Integer.decode(Files.readString(dir.resolve("flags")).trim());
+                    if (type == 1 && (flags & 1) != 0 && (flags & 8) == 0) {
+                        names.add(name);
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // an interface that vanished or says nothing useful: skip it
+                }
+            }
+        } catch (IOException e) {
+            throw new LinkException("cannot list network interfaces: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
     private static boolean isSafeName(String name) {
         return !name.isEmpty() && name.length() <= 15 && !name.contains("/") && !name.equals(".") && !name.equals("..");
     }

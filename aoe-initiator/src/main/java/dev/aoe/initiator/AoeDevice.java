@@ -226,8 +226,8 @@ public final class AoeDevice implements AutoCloseable {
         return null;
     }
 
-    /** Waits for a future, rethrowing its failure as the IOException it carries. */
-    static <T> T await(CompletableFuture<T> future) throws IOException {
+    /** Waits for one of this library's futures, rethrowing its failure as the IOException it carries. */
+    public static <T> T await(CompletableFuture<T> future) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {

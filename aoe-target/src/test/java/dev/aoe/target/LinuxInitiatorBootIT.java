@@ -6,6 +6,7 @@ import com.google.common.hash.Hashing;
 import dev.aoe.testing.BootImages;
 import dev.aoe.testing.DebianKernel;
 import dev.aoe.testing.NetworkNamespace;
+import dev.aoe.testing.TargetProcess;
 import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.QemuGuest;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aoe.ata.IdentifyData;
 import dev.aoe.testing.NetworkNamespace;
+import dev.aoe.testing.TargetProcess;
 import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.Processes;
 import java.nio.file.Path;

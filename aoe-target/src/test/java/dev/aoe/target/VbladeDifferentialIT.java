@@ -23,6 +23,7 @@ import dev.aoe.frame.ReserveReleaseArg.Rcmd;
 import dev.aoe.link.MacAddress;
 import dev.aoe.link.pcap.PcapLink;
 import dev.aoe.testing.NetworkNamespace;
+import dev.aoe.testing.TargetProcess;
 import dev.aoe.testing.Prerequisites;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

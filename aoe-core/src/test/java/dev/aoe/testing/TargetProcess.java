@@ -1,6 +1,5 @@
-package dev.aoe.target;
+package dev.aoe.testing;
 
-import dev.aoe.testing.NetworkNamespace;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./aoe target} as a separate process inside a test namespace: the shaded jar that
- * {@code mvn package} built, started with {@code ip netns exec}. Ready once it has printed one line
+ * {@code mvn package} built (its path in the system property {@code aoe.target.jar}, which the
+ * modules' failsafe configuration sets), started with {@code ip netns exec}. Ready once it has printed one line
  * per export; stopped with SIGTERM, as a user would.
  */
-final class TargetProcess implements AutoCloseable {
+public final class TargetProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> output = new ArrayList<>();
@@ -26,7 +26,7 @@ final class TargetProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of(System.getProperty("aoe.target.jar", "target/none.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("run through 'mvn verify': the shaded jar " + jar + " is missing");
@@ -34,7 +34,7 @@ final class TargetProcess implements AutoCloseable {
         return jar;
     }
 
-    static TargetProcess start(NetworkNamespace ns, int exports, String... args) throws IOException {
+    public static TargetProcess start(NetworkNamespace ns, int exports, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ns.exec(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", jar().toString(), "target")));
         command.addAll(List.of(args));
@@ -68,14 +68,14 @@ final class TargetProcess implements AutoCloseable {
         return t;
     }
 
-    List<String> output() {
+    public List<String> output() {
         synchronized (output) {
             return List.copyOf(output);
         }
     }
 
     /** SIGTERM, then the exit code (the target flushes and prints its statistics first). */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         process.toHandle().destroy();   // SIGTERM; Process.destroy() would also close our end of its output
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
