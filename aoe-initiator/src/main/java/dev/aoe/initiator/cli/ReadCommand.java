@@ -40,6 +40,9 @@ final class ReadCommand implements Callable<Integer> {
             description = "Where to write, - for standard output (default: ${DEFAULT-VALUE}).")
     String output;
 
+    @Option(names = {"-v", "--verbose"}, description = "Print the bytes, time and throughput also when not on a terminal.")
+    boolean verbose;
+
     @Mixin
     InitiatorOptions options;
 
@@ -58,7 +61,7 @@ final class ReadCommand implements Callable<Integer> {
             try (OutputStream out = open()) {
                 copy(device, offset, count, out, progress);
             }
-            progress.finish(count, false);
+            progress.finish(count, verbose);
         } finally {
             options.closeCapture();
         }

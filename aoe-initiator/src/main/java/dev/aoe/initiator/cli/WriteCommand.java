@@ -40,6 +40,9 @@ final class WriteCommand implements Callable<Integer> {
     @Option(names = "--no-flush", description = "Do not send FLUSH CACHE at the end.")
     boolean noFlush;
 
+    @Option(names = {"-v", "--verbose"}, description = "Print the bytes, time and throughput also when not on a terminal.")
+    boolean verbose;
+
     @Mixin
     InitiatorOptions options;
 
@@ -88,7 +91,7 @@ final class WriteCommand implements Callable<Integer> {
             if (!noFlush) {
                 device.flush();
             }
-            progress.finish(done, false);
+            progress.finish(done, verbose);
         } finally {
             options.closeCapture();
         }
