@@ -84,6 +84,12 @@ public final class QemuGuest implements AutoCloseable {
         }
     }
 
+    /** Types a line into the serial console (a shell in the guest reads it). */
+    public void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Waits for QEMU to exit; true when it did in time. */
     public boolean awaitExit(Duration timeout) throws InterruptedException {
         boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
