@@ -69,6 +69,7 @@ public final class BootImages {
             Files.createDirectories(tree.resolve(d));
         }
         Files.copy(staticBusybox(), tree.resolve("bin/busybox"));
+        Files.createSymbolicLink(tree.resolve("bin/sh"), Path.of("busybox"));
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             Path p = tree.resolve(f.getKey());
             Files.createDirectories(p.getParent());
