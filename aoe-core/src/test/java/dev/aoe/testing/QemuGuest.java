@@ -34,13 +34,23 @@ public final class QemuGuest implements AutoCloseable {
     /** Boots {@code kernel} with {@code initrd} and the command line (console=ttyS0 panic=-1 are added). */
     public static QemuGuest boot(NetworkNamespace ns, Path kernel, Path initrd, String append)
             throws IOException {
+        return boot(ns, kernel, initrd, append, List.of());
+    }
+
+    /** The same with raw disk images attached as virtio disks (/dev/vda, /dev/vdb, ...). */
+    public static QemuGuest boot(NetworkNamespace ns, Path kernel, Path initrd, String append, List<Path> disks)
+            throws IOException {
         Path qemu = Prerequisites.requireCommand("qemu-system-x86_64", "qemu-system-x86");
-        List<String> command = List.of(ns.exec(qemu.toString(), "-accel", "tcg", "-cpu", "qemu64", "-smp", "1",
-                "-m", "512", "-nodefaults", "-display", "none", "-monitor", "none", "-no-reboot", "-serial", "stdio",
-                "-kernel", kernel.toString(), "-initrd", initrd.toString(),
+        List<String> command = new ArrayList<>(List.of(ns.exec(qemu.toString(), "-accel", "tcg", "-cpu", "qemu64",
+                "-smp", "1", "-m", "512", "-nodefaults", "-display", "none", "-monitor", "none", "-no-reboot",
+                "-serial", "stdio", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0 panic=-1 " + append,
                 "-netdev", "tap,id=n0,ifname=" + ns.inside() + ",script=no,downscript=no",
-                "-device", "virtio-net-pci,netdev=n0,mac=" + GUEST_MAC + ",romfile="));
+                "-device", "virtio-net-pci,netdev=n0,mac=" + GUEST_MAC + ",romfile=")));
+        for (Path disk : disks) {
+            command.add("-drive");
+            command.add("file=" + disk + ",format=raw,if=virtio");
+        }
         return new QemuGuest(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 

@@ -58,7 +58,14 @@ missing() {
     m=""
     for d in $AOE_WAIT; do [ -b "/dev/etherd/$d" ] || m="$m $d"; done
     [ -z "$(echo $AOE_WAIT)" ] && ! ls /dev/etherd/ 2>/dev/null | grep -q '^e[0-9]' && m=" any"
-    for d in $WAIT_DEVICES; do [ -b "$d" ] || m="$m $d"; done
+    for d in $WAIT_DEVICES; do
+        case "$d" in
+            /dev/md*)   # an assembled but not started array has a device node too
+                state=$(cat "/sys/block/${d#/dev/}/md/array_state" 2>/dev/null)
+                case "$state" in ""|inactive|clear) m="$m $d" ;; esac ;;
+            *) [ -b "$d" ] || m="$m $d" ;;
+        esac
+    done
     echo "$m"
 }
 degraded_at=$((TIMEOUT * 2 / 3))
@@ -66,7 +73,10 @@ s=0
 while :; do
     if [ "$MDADM" = yes ]; then
         mdadm --assemble --scan >/dev/null 2>&1
-        [ $s -ge $degraded_at ] && mdadm --assemble --scan --run >/dev/null 2>&1
+        if [ $s -ge $degraded_at ]; then   # start what is there, degraded (as Debian's mdadm hook does)
+            for md in /dev/md?*; do [ -b "$md" ] && mdadm --run "$md" >/dev/null 2>&1; done
+            mdadm --assemble --scan --run >/dev/null 2>&1
+        fi
     fi
     [ "$LVM" = yes ] && lvm vgchange -ay >/dev/null 2>&1
     left=$(missing)
