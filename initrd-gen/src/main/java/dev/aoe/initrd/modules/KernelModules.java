@@ -204,8 +204,8 @@ public final class KernelModules {
         if (aliases == null) {
             aliases = new LinkedHashMap<>();
             Path file = dir.resolve("modules.alias");
-            if (fromDepmod && Files.exists(file)) {
-                for (String line : Files.readAllLines(file)) {
+            if (fromDepmod) {
+                for (String line : Files.exists(file) ? Files.readAllLines(file) : List.<String>of()) {
                     String[] w = line.trim().split("\\s+");
                     if (w.length == 3 && w[0].equals("alias") && !w[1].contains("*")) {
                         aliases.computeIfAbsent(w[1], k -> new ArrayList<>()).add(w[2].replace('-', '_'));
