@@ -265,50 +265,8 @@ class InitiatorTest {
         lab.target(0, 1, file, 9000, 64, 1);
         try (Initiator initiator = lab.initiator(9000, WAIT)) {
             AoeDevice disk = initiator.open(new AoeAddress(0, 1), WAIT);
-            int threads = 4;
             byte[] expected = image.clone();
-            List<Thread> workers = new ArrayList<>();
-            List<Throwable> failures = new ArrayList<>();
-            for (int w = 0; w < threads; w++) {
-                int id = w;
-                Thread t = new Thread(() -> {
-                    Random random = new Random(id);
-                    int regionBytes = image.length / threads;
-                    try {
-                        for (int i = 0; i < 100; i++) {
-                            int len = 1 + random.nextInt(20_000);
-                            int off = id * regionBytes + random.nextInt(regionBytes - len);
-                            if (random.nextBoolean()) {
-                                byte[] data = new byte[len];
-                                random.nextBytes(data);
-                                disk.write(off, data, 0, len);
-                                synchronized (expected) {
-                                    System.arraycopy(data, 0, expected, off, len);
-                                }
-                            } else {
-                                byte[] got = new byte[len];
-                                disk.read(off, got, 0, len);
-                                synchronized (expected) {
-                                    assertThat(got).isEqualTo(Arrays.copyOfRange(expected, off, off + len));
-                                }
-                            }
-                        }
-                    } catch (Throwable e) {
-                        synchronized (failures) {
-                            failures.add(e);
-                        }
-                    }
-                });
-                workers.add(t);
-                t.start();
-            }
-            for (Thread t : workers) {
-                t.join(120_000);
-            }
-            assertThat(failures).isEmpty();
-            ByteBuffer all = ByteBuffer.allocate(image.length);
-            disk.read(0, all);
-            assertThat(all.array()).isEqualTo(expected);
+            ConcurrentIo.run(disk, expected, 4, 100, 20_000);
             assertThat(Files.readAllBytes(file)).isEqualTo(expected);
         }
     }

@@ -10,12 +10,9 @@ import dev.aoe.testing.TargetProcess;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -70,53 +67,11 @@ class RealTargetsIT {
                 assertThat(Files.readAllBytes(file)).isEqualTo(image);
 
                 if (kind.equals("aoe-target")) {
-                    concurrentRandomIo(disk, image);
+                    ConcurrentIo.run(disk, image, 4, 60, 40_000);
                     assertThat(Files.readAllBytes(file)).isEqualTo(image);
                 }
             }
         }
-    }
-
-    private static void concurrentRandomIo(AoeDevice disk, byte[] image) throws Exception {
-        int threads = 4;
-        int region = image.length / threads;
-        List<Thread> workers = new ArrayList<>();
-        List<Throwable> failures = new ArrayList<>();
-        for (int w = 0; w < threads; w++) {
-            int id = w;
-            Thread t = new Thread(() -> {
-                Random random = new Random(id);
-                try {
-                    for (int i = 0; i < 60; i++) {
-                        int len = 1 + random.nextInt(40_000);
-                        int off = id * region + random.nextInt(region - len);
-                        if (random.nextBoolean()) {
-                            byte[] data = new byte[len];
-                            random.nextBytes(data);
-                            disk.write(off, data, 0, len);
-                            System.arraycopy(data, 0, image, off, len);   // regions are disjoint
-                        } else {
-                            byte[] got = new byte[len];
-                            disk.read(off, got, 0, len);
-                            assertThat(got).isEqualTo(Arrays.copyOfRange(image, off, off + len));
-                        }
-                    }
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            });
-            workers.add(t);
-            t.start();
-        }
-        for (Thread t : workers) {
-            t.join(120_000);
-        }
-        assertThat(failures).isEmpty();
-        ByteBuffer all = ByteBuffer.allocate(image.length);
-        disk.read(0, all);
-        assertThat(all.array()).isEqualTo(image);
     }
 
     private static AutoCloseable vblade(NetworkNamespace ns, Path file) throws Exception {

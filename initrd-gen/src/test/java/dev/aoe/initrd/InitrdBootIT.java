@@ -49,9 +49,13 @@ class InitrdBootIT {
     }
 
     Path initrd(int timeout, String... waits) throws Exception {
+        return initrd(List.of(), timeout, waits);
+    }
+
+    Path initrd(List<String> aoeIfaces, int timeout, String... waits) throws Exception {
         Path image = dir.resolve("initrd.img");
         try (OutputStream out = Files.newOutputStream(image)) {
-            InitrdBuilder.build(new InitrdSpec(kernel.modulesDir(), List.of(), List.of(), List.of(waits), timeout, null,
+            InitrdBuilder.build(new InitrdSpec(kernel.modulesDir(), List.of(), aoeIfaces, List.of(waits), timeout, null,
                     null, false, BootImages.staticBusybox(), null, Compression.GZIP, 0), out);
         }
         return image;
@@ -118,6 +122,42 @@ class InitrdBootIT {
             guest.send("echo SHELL-$((40 + 2))");
             assertThat(guest.await(l -> l.contains("SHELL-42"), Duration.ofSeconds(60))).as(guest.transcript()).isNotNull();
             assertThat(guest.console()).noneMatch(l -> l.contains("Kernel panic"));
+        }
+    }
+
+    /**
+     * ip=dhcp and aoe.config=URL: busybox udhcpd and httpd in the test namespace (TEST-NET-1 addresses,
+     * on the tap only). The built-in configuration names an interface that does not exist, so only the
+     * fetched one can bring the root up.
+     */
+    @Test
+    void ipDhcpAndAoeConfigUrlReplaceTheBuiltInConfiguration() throws Exception {
+        Path busybox = Prerequisites.requireCommand("busybox", "busybox-static");
+        Path root = rootImage();
+        Path initrd = initrd(List.of("eth9"), 6);
+        Path web = Files.createDirectories(dir.resolve("www"));
+        Files.writeString(web.resolve("aoe.conf"), "AOE_IFACES=\"\"\nTIMEOUT=30\n");
+        try (NetworkNamespace ns = NetworkNamespace.withTap(1500)) {
+            dev.aoe.testing.Processes.check("ip", "-n", ns.name(), "addr", "add", "192.0.2.1/24", "dev", ns.inside());
+            Path conf = Files.writeString(dir.resolve("udhcpd.conf"), "start 192.0.2.10\nend 192.0.2.20\ninterface "
+                    + ns.inside() + "\nlease_file " + dir.resolve("leases") + "\npidfile " + dir.resolve("udhcpd.pid")
+                    + "\noption subnet 255.255.255.0\n");
+            Process dhcp = new ProcessBuilder(ns.exec(busybox.toString(), "udhcpd", "-f", conf.toString()))
+                    .redirectErrorStream(true).start();
+            Process http = new ProcessBuilder(ns.exec(busybox.toString(), "httpd", "-f", "-p", "192.0.2.1:8080", "-h",
+                    web.toString())).redirectErrorStream(true).start();
+            try (TargetProcess target = TargetProcess.start(ns, 1, "0", "1", ns.inside(), root.toString());
+                 QemuGuest guest = QemuGuest.boot(ns, kernel.vmlinux(), initrd,
+                         "root=/dev/etherd/e0.1 rw ip=dhcp aoe.config=http://192.0.2.1:8080/aoe.conf")) {
+                bootsToTheMarker(guest, root);
+                assertThat(guest.console()).anyMatch(l -> l.contains(
+                        "aoe-initrd: configuration from http://192.0.2.1:8080/aoe.conf"));
+            } finally {
+                dhcp.toHandle().destroy();
+                http.toHandle().destroy();
+                dhcp.waitFor(10, TimeUnit.SECONDS);
+                http.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.aoe.initiator.cli;
 
-import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.VersionProvider;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
@@ -27,11 +26,7 @@ final class DiscoverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (Initiator initiator = options.open()) {
-            List<TargetInfo> found = initiator.discover(options.timeout, Integer.MAX_VALUE);
-            if (found.isEmpty()) {
-                throw new CommandFailure("no AoE target answered within " + options.timeout.toMillis() + " ms",
-                        InitiatorOptions.EXIT_NOT_FOUND);
-            }
+            List<TargetInfo> found = options.discoverAll(initiator);
             for (TargetInfo t : found) {
                 out.printf("%-8s %-40s bufcnt %-4d %3d sectors/frame  firmware 0x%04x  config \"%s\"%n", t.address(),
                         String.join(",", t.paths().stream().map(Object::toString).toList()), t.bufferCount(),

@@ -8,6 +8,7 @@ import dev.aoe.initiator.AoeAddress;
 import dev.aoe.initiator.AoeDevice;
 import dev.aoe.initiator.AoeIoException.DeviceNotFoundException;
 import dev.aoe.initiator.Initiator;
+import dev.aoe.initiator.TargetInfo;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
 import dev.aoe.link.LinkException;
@@ -65,6 +66,15 @@ final class InitiatorOptions {
             throw new CommandFailure("cannot write " + pcap + ": " + e.getMessage());
         }
         return builder.build();
+    }
+
+    /** Every target that answers a broadcast query within the timeout; none is a failure with exit code 3. */
+    List<TargetInfo> discoverAll(Initiator initiator) throws IOException {
+        List<TargetInfo> found = initiator.discover(timeout, Integer.MAX_VALUE);
+        if (found.isEmpty()) {
+            throw new CommandFailure("no AoE target answered within " + timeout.toMillis() + " ms", EXIT_NOT_FOUND);
+        }
+        return found;
     }
 
     AoeDevice device(Initiator initiator, String address) throws IOException {

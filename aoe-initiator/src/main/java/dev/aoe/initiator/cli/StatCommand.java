@@ -1,7 +1,6 @@
 package dev.aoe.initiator.cli;
 
 import dev.aoe.cli.ByteSizes;
-import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.VersionProvider;
 import dev.aoe.initiator.AoeDevice;
 import dev.aoe.initiator.AoeIoException;
@@ -31,11 +30,7 @@ final class StatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (Initiator initiator = options.open()) {
-            List<TargetInfo> found = initiator.discover(options.timeout, Integer.MAX_VALUE);
-            if (found.isEmpty()) {
-                throw new CommandFailure("no AoE target answered within " + options.timeout.toMillis() + " ms",
-                        InitiatorOptions.EXIT_NOT_FOUND);
-            }
+            List<TargetInfo> found = options.discoverAll(initiator);
             out.printf("%-8s %12s  %-16s %8s  %-6s %s%n", "device", "size", "interfaces", "payload", "state", "firmware");
             for (TargetInfo t : found) {
                 String size;

@@ -70,6 +70,15 @@ ethernet_ifaces() {
     return 0
 }
 
+# load_modules: insmod every module of the generator's order file except aoe (loaded later with its
+# interface list). Loading one twice is harmless: the second insmod fails quietly.
+load_modules() {
+    while read -r ko; do
+        case "$ko" in */aoe.ko) continue ;; esac
+        insmod "/lib/modules/$KERNEL_VERSION/$ko" 2>/dev/null
+    done < "/lib/modules/$KERNEL_VERSION/aoe-initrd.order"
+}
+
 # rescue_shell MESSAGE: say what is wrong and give a shell on the console. It returns when the shell
 # exits; callers loop, so leaving the shell retries the step that failed and /init never exits.
 rescue_shell() {

@@ -16,13 +16,17 @@ parse_cmdline "$(cat /proc/cmdline)"
 
 # optional network config: ip=dhcp, then aoe.config=URL replaces the built-in configuration
 if [ "$ip" = dhcp ] || [ -n "$aoe_config" ]; then
+    load_modules   # the NIC drivers, before linuxrc would load them
+    i=0
+    while [ -z "$(ethernet_ifaces)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     for n in $(ethernet_ifaces); do ip link set "$n" up; done
     for n in $(ethernet_ifaces); do
         udhcpc -q -n -t 5 -i "$n" -s /usr/share/udhcpc/default.script >/dev/null 2>&1 && break
     done
     if [ -n "$aoe_config" ]; then
         if wget -q -O /tmp/aoe-initrd.conf "$aoe_config"; then
-            cp /tmp/aoe-initrd.conf "$AOE_CONF"
+            # appended, so what it sets wins and what it leaves (KERNEL_VERSION) stays
+            { echo "# from $aoe_config"; cat /tmp/aoe-initrd.conf; } >> "$AOE_CONF"
             . "$AOE_CONF"
             log "configuration from $aoe_config"
         else

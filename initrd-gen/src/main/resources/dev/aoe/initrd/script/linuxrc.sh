@@ -13,11 +13,8 @@ WAIT_DEVICES="$WAIT_DEVICES $WAIT_DEVICES_EXTRA"
 TIMEOUT=${TIMEOUT:-30}
 CARRIER_TIMEOUT=${CARRIER_TIMEOUT:-10}
 
-# modules, dependencies first; the order file was written by the generator. aoe comes last, with its list
-while read -r ko; do
-    case "$ko" in */aoe.ko) continue ;; esac
-    insmod "/lib/modules/$KERNEL_VERSION/$ko" 2>/dev/null
-done < "/lib/modules/$KERNEL_VERSION/aoe-initrd.order"
+# modules, dependencies first; aoe comes last, with its interface list
+load_modules
 
 # interfaces: AOE_IFACES names or MACs, else every Ethernet link; wait for them to appear
 i=0
