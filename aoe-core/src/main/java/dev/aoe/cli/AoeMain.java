@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             "  target    export files as AoE devices (aoe-target)",
             "  discover, stat, read, write, cfg, ping, flush   AoE initiator tools (aoe-initiator)",
             "  initrd    build an initramfs that boots Linux from AoE (initrd-gen)",
-            "  bench, demo   benchmarks and the end-to-end demo (aoe-bench)",
+            "  bench     JMH benchmarks (aoe-bench)",
+            "  demo      export a sample image in a private namespace, write and read it back (as root)",
             "  test      install test prerequisites (as root) and run the whole test suite"})
 public final class AoeMain implements Runnable {
 

@@ -23,7 +23,7 @@ public final class CommandLines {
     public static int execute(CommandLine cli, String... args) {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            err.println("aoe " + commandLine.getCommandName() + ": " + message(e));
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message(e));
             if (Boolean.getBoolean("aoe.debug")) {
                 e.printStackTrace(err);
             }
@@ -32,8 +32,9 @@ public final class CommandLines {
         });
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("aoe " + c.getCommandName() + ": " + e.getMessage());
-            c.getErr().println("Try 'aoe " + c.getCommandName() + " --help'.");
+            String name = c.getCommandSpec().qualifiedName();
+            c.getErr().println(name + ": " + e.getMessage());
+            c.getErr().println("Try '" + name + " --help'.");
             c.getErr().flush();
             return EXIT_USAGE;
         });
