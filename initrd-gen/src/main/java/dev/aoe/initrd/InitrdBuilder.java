@@ -32,6 +32,20 @@ public final class InitrdBuilder {
             "true", "false", "vi", "less", "free", "df", "du", "mknod", "hexdump", "seq", "sha256sum", "md5sum",
             "touch", "stat", "find", "xargs", "awk", "dd", "basename", "dirname", "id", "cmp");
 
+    /** An initramfs has no udev: lvm lists devices from /dev itself and makes its own /dev/mapper nodes. */
+    static final String LVM_CONF = String.join("\n",
+            "# lvm in the aoe-initrd initramfs, where no udev runs",
+            "devices {",
+            "    obtain_device_list_from_udev = 0",
+            "    external_device_info_source = \"none\"",
+            "}",
+            "activation {",
+            "    udev_sync = 0",
+            "    udev_rules = 0",
+            "    monitoring = 0",
+            "}",
+            "");
+
     private InitrdBuilder() {
     }
 
@@ -88,6 +102,7 @@ public final class InitrdBuilder {
         }
         if (spec.lvm()) {
             addProgram(image, "lvm", warnings);
+            image.add(CpioEntry.file("etc/lvm/lvm.conf", 0644, LVM_CONF.getBytes(StandardCharsets.UTF_8)));
         }
         if (!image.replaced().isEmpty()) {
             warnings.add("replaced earlier entries: " + image.replaced());

@@ -69,16 +69,16 @@ degraded_at=$((TIMEOUT * 2 / 3))
 s=0
 while :; do
     if [ "$MDADM" = yes ]; then
-        mdadm --assemble --scan >/dev/null 2>&1
+        mdadm --assemble --scan >>/run/aoe-initrd.log 2>&1
         if [ $s -ge $degraded_at ]; then   # start what is there, degraded (as Debian's mdadm hook does)
-            for md in /dev/md?*; do [ -b "$md" ] && mdadm --run "$md" >/dev/null 2>&1; done
-            mdadm --assemble --scan --run >/dev/null 2>&1
+            for md in /dev/md?*; do [ -b "$md" ] && mdadm --run "$md" >>/run/aoe-initrd.log 2>&1; done
+            mdadm --assemble --scan --run >>/run/aoe-initrd.log 2>&1
         fi
     fi
-    [ "$LVM" = yes ] && lvm vgchange -ay >/dev/null 2>&1
+    [ "$LVM" = yes ] && lvm vgchange -ay --sysinit >>/run/aoe-initrd.log 2>&1
     left=$(missing)
     [ -z "$left" ] && exit 0
-    [ $s -ge "$TIMEOUT" ] && { log "still missing after ${TIMEOUT}s:$left"; exit 1; }
+    [ $s -ge "$TIMEOUT" ] && { log "still missing after ${TIMEOUT}s:$left (see /run/aoe-initrd.log)"; exit 1; }
     [ -w /dev/etherd/discover ] && echo > /dev/etherd/discover
     sleep 1
     s=$((s + 1))
