@@ -29,7 +29,12 @@ public record DebianKernel(String version, Path root, Path vmlinuz, Path vmlinux
             {"modprobe", "kmod"}, {"xz", "xz-utils"}}) {
             Prerequisites.requireCommand(tool[0], tool[1]);
         }
-        String depends = Processes.check("apt-cache", "depends", "linux-image-amd64");
+        Processes.Result lookup = Processes.run(List.of("apt-cache", "depends", "linux-image-amd64"));
+        if (lookup.exitCode() != 0 || !lookup.output().contains("Depends: linux-image-")) {
+            Processes.run(List.of("apt-get", "update", "-qq"));   // empty package lists on a fresh machine
+            lookup = Processes.run(List.of("apt-cache", "depends", "linux-image-amd64"));
+        }
+        String depends = lookup.output();
         String pkg = depends.lines().map(String::trim).filter(l -> l.startsWith("Depends: linux-image-"))
                 .map(l -> l.substring("Depends: ".length())).findFirst()
                 .orElseThrow(() -> new IOException("apt-cache knows no linux-image-amd64 (run apt-get update): " + depends));
