@@ -3,8 +3,6 @@ package dev.aoe.initrd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.hash.Hashing;
-import dev.aoe.initrd.cpio.CpioEntry;
-import dev.aoe.initrd.cpio.NewcWriter;
 import dev.aoe.initrd.image.Compression;
 import dev.aoe.testing.BootImages;
 import dev.aoe.testing.DebianKernel;
@@ -13,7 +11,6 @@ import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.QemuGuest;
 import dev.aoe.testing.TargetProcess;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,33 +42,13 @@ class LvmBootIT {
         new Random(13).nextBytes(data);
         Path rootfs = BootImages.ext4Root(dir, 64, Map.of("data.bin", data,
                 "sbin/init", BootImages.resource("root-init.sh").getBytes(StandardCharsets.UTF_8)));
-        Path pv = dir.resolve("pv.img");
-        try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-            f.setLength(96L << 20);
-        }
+        Path pv = SetupGuest.sparse(dir.resolve("pv.img"), 96L << 20);
         try (NetworkNamespace ns = NetworkNamespace.withTap(1500)) {
-            Path setup = dir.resolve("setup.img");
-            try (OutputStream out = Files.newOutputStream(setup)) {
-                InitrdBuilder.build(new InitrdSpec(kernel.modulesDir(), List.of("virtio_pci", "virtio_blk"), List.of(),
-                        List.of(), 5, null, null, true, BootImages.staticBusybox(), null, Compression.GZIP, 0), out);
-                NewcWriter extra = new NewcWriter(out, 0);
-                extra.write(CpioEntry.file("setup.sh", 0755, String.join("\n",
-                        "#!/bin/sh",
-                        "export PATH=/sbin:/bin",
-                        "mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev",
-                        ". /lib/aoe-initrd/functions.sh; . /etc/aoe-initrd.conf; load_modules",
-                        "i=0; while [ ! -b /dev/vdb ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done",
-                        "if lvm pvcreate -ff -y /dev/vda && lvm vgcreate aoevg /dev/vda"
-                                + " && lvm lvcreate -y -Zn -L 64M -n root aoevg && lvm vgchange -ay aoevg"
-                                + " && dd if=/dev/vdb of=/dev/mapper/aoevg-root bs=1M 2>/dev/null && sync"
-                                + " && lvm vgchange -an aoevg; then echo SETUP-DONE; else echo SETUP-FAILED; fi",
-                        "poweroff -f", "").getBytes(StandardCharsets.UTF_8)));
-                extra.finish();
-            }
-            try (QemuGuest guest = QemuGuest.boot(ns, kernel.vmlinux(), setup, "rdinit=/setup.sh", List.of(pv, rootfs))) {
-                assertThat(guest.await(l -> l.startsWith("SETUP-"), BOOT)).as(guest.transcript()).isEqualTo("SETUP-DONE");
-                assertThat(guest.awaitExit(Duration.ofSeconds(60))).isTrue();
-            }
+            SetupGuest.run(ns, kernel, dir, new InitrdSpec(kernel.modulesDir(), List.of("virtio_pci", "virtio_blk"),
+                    List.of(), List.of(), 5, null, null, true, BootImages.staticBusybox(), null, Compression.GZIP, 0),
+                    "lvm pvcreate -ff -y /dev/vda && lvm vgcreate aoevg /dev/vda && lvm lvcreate -y -Zn -L 64M -n root aoevg"
+                            + " && lvm vgchange -ay aoevg && dd if=/dev/vdb of=/dev/mapper/aoevg-root bs=1M 2>/dev/null"
+                            + " && sync && lvm vgchange -an aoevg", List.of(pv, rootfs));
 
             Path initrd = dir.resolve("initrd.img");
             try (OutputStream out = Files.newOutputStream(initrd)) {

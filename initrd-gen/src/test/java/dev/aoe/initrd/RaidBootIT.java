@@ -3,8 +3,6 @@ package dev.aoe.initrd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.hash.Hashing;
-import dev.aoe.initrd.cpio.CpioEntry;
-import dev.aoe.initrd.cpio.NewcWriter;
 import dev.aoe.initrd.image.Compression;
 import dev.aoe.testing.BootImages;
 import dev.aoe.testing.DebianKernel;
@@ -13,7 +11,6 @@ import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.QemuGuest;
 import dev.aoe.testing.TargetProcess;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +44,18 @@ class RaidBootIT {
         new Random(11).nextBytes(data);
         Path rootfs = BootImages.ext4Root(dir, 64, Map.of("data.bin", data,
                 "sbin/init", BootImages.resource("root-init.sh").getBytes(StandardCharsets.UTF_8)));
-        Path a = sparse("member-a.img");
-        Path b = sparse("member-b.img");
+        Path a = SetupGuest.sparse(dir.resolve("member-a.img"), 80L << 20);
+        Path b = SetupGuest.sparse(dir.resolve("member-b.img"), 80L << 20);
         Path mdadmConf = Files.writeString(dir.resolve("mdadm.conf"),
                 "DEVICE /dev/etherd/e*\nARRAY /dev/md0 metadata=1.2 UUID=" + UUID + "\n");
         String checksum = Hashing.sha256().hashBytes(data).toString();
 
         try (NetworkNamespace ns = NetworkNamespace.withTap(1500)) {
-            Path setup = setupInitrd(kernel, mdadmConf);
-            try (QemuGuest guest = QemuGuest.boot(ns, kernel.vmlinux(), setup, "rdinit=/setup.sh", List.of(a, b, rootfs))) {
-                assertThat(guest.await(l -> l.startsWith("SETUP-"), BOOT)).as(guest.transcript()).isEqualTo("SETUP-DONE");
-                assertThat(guest.awaitExit(Duration.ofSeconds(60))).isTrue();
-            }
+            SetupGuest.run(ns, kernel, dir, new InitrdSpec(kernel.modulesDir(), List.of("virtio_pci", "virtio_blk"),
+                    List.of(), List.of(), 5, null, mdadmConf, false, BootImages.staticBusybox(), null, Compression.GZIP, 0),
+                    "mdadm --create /dev/md0 --run --assume-clean --level=1 --raid-devices=2 --metadata=1.2 --uuid=" + UUID
+                            + " /dev/vda /dev/vdb && dd if=/dev/vdc of=/dev/md0 bs=1M 2>/dev/null && sync"
+                            + " && mdadm --stop /dev/md0", List.of(a, b, rootfs));
 
             Path initrd = dir.resolve("initrd.img");
             try (OutputStream out = Files.newOutputStream(initrd)) {
@@ -86,37 +83,5 @@ class RaidBootIT {
     private static String marker(QemuGuest guest) throws InterruptedException {
         return guest.await(l -> l.contains("AOE-MARKER") || l.contains("dropping to a shell") || l.contains("Kernel panic"),
                 BOOT);
-    }
-
-    private Path sparse(String name) throws Exception {
-        Path p = dir.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            f.setLength(80L << 20);
-        }
-        return p;
-    }
-
-    /** The builder's image (modules, busybox, mdadm) plus a second cpio segment with the setup script. */
-    private Path setupInitrd(DebianKernel kernel, Path mdadmConf) throws Exception {
-        Path image = dir.resolve("setup.img");
-        try (OutputStream out = Files.newOutputStream(image)) {
-            InitrdBuilder.build(new InitrdSpec(kernel.modulesDir(), List.of("virtio_pci", "virtio_blk"), List.of(),
-                    List.of(), 5, null, mdadmConf, false, BootImages.staticBusybox(), null, Compression.GZIP, 0), out);
-            NewcWriter extra = new NewcWriter(out, 0);
-            extra.write(CpioEntry.file("setup.sh", 0755, String.join("\n",
-                    "#!/bin/sh",
-                    "export PATH=/sbin:/bin",
-                    "mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev",
-                    ". /etc/aoe-initrd.conf",
-                    "while read -r ko; do insmod /lib/modules/$KERNEL_VERSION/$ko 2>/dev/null; done"
-                            + " < /lib/modules/$KERNEL_VERSION/aoe-initrd.order",
-                    "i=0; while [ ! -b /dev/vdc ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done",
-                    "if mdadm --create /dev/md0 --run --assume-clean --level=1 --raid-devices=2 --metadata=1.2"
-                            + " --uuid=" + UUID + " /dev/vda /dev/vdb && dd if=/dev/vdc of=/dev/md0 bs=1M 2>/dev/null"
-                            + " && sync && mdadm --stop /dev/md0; then echo SETUP-DONE; else echo SETUP-FAILED; fi",
-                    "poweroff -f", "").getBytes(StandardCharsets.UTF_8)));
-            extra.finish();
-        }
-        return image;
     }
 }
