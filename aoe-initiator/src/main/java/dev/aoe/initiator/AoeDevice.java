@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One opened AoE device: reads, writes and flushes by byte offset, synchronous or asynchronous.
@@ -33,7 +35,8 @@ public final class AoeDevice implements AutoCloseable {
     private final int maxSectors;
     private final long sectors;
     private final boolean lba48;
-    private final ReentrantLock edges = new ReentrantLock();
+    /** Runs unaligned writes one at a time, off the callers' and the common pool's threads; created lazily. */
+    private final ExecutorService edges;
 
     AoeDevice(Initiator initiator, TargetInfo target, FrameEngine engine, IdentifyData identify, int maxSectors) {
         this.initiator = initiator;
@@ -43,6 +46,11 @@ public final class AoeDevice implements AutoCloseable {
         this.maxSectors = maxSectors;
         this.sectors = identify.capacitySectors();
         this.lba48 = identify.lba48();
+        this.edges = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "aoe-rmw-" + target.address());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public AoeAddress address() {
@@ -98,14 +106,11 @@ public final class AoeDevice implements AutoCloseable {
     /** Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} (its position moves on success). */
     public CompletableFuture<Void> readAsync(long offset, ByteBuffer dst) {
         int length = dst.remaining();
-        IOException bad = checkRange(offset, length);
-        if (bad != null) {
-            return CompletableFuture.failedFuture(bad);
+        CompletableFuture<Void> done = withoutFrames(offset, length);
+        if (done != null) {
+            return done;
         }
-        if (length == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (offset % SECTOR_SIZE == 0 && length % SECTOR_SIZE == 0) {
+        if (aligned(offset, length)) {
             return transfer(offset / SECTOR_SIZE, dst.slice(), false)
                     .thenRun(() -> dst.position(dst.position() + length));
         }
@@ -119,47 +124,53 @@ public final class AoeDevice implements AutoCloseable {
     /** Writes {@code src.remaining()} bytes at {@code offset} (its position moves on success). */
     public CompletableFuture<Void> writeAsync(long offset, ByteBuffer src) {
         int length = src.remaining();
-        IOException bad = checkRange(offset, length);
-        if (bad != null) {
-            return CompletableFuture.failedFuture(bad);
+        CompletableFuture<Void> done = withoutFrames(offset, length);
+        if (done != null) {
+            return done;
         }
-        if (length == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (offset % SECTOR_SIZE == 0 && length % SECTOR_SIZE == 0) {
+        if (aligned(offset, length)) {
             return transfer(offset / SECTOR_SIZE, src.slice(), true)
                     .thenRun(() -> src.position(src.position() + length));
         }
+        ByteBuffer data = src.slice();
         return CompletableFuture.runAsync(() -> {
             try {
-                writeUnaligned(offset, src.slice());
+                writeUnaligned(offset, data);
             } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
-        }).thenRun(() -> src.position(src.position() + length));
+        }, edges).thenRun(() -> src.position(src.position() + length));
     }
 
     /**
-     * Read-modify-write of the sectors an unaligned range touches. One at a time per device, so two
-     * unaligned writes sharing an edge sector cannot undo each other.
+     * Read-modify-write of the sectors an unaligned range touches. It runs on the device's one
+     * {@link #edges} thread, so two unaligned writes sharing an edge sector cannot undo each other.
      */
     private void writeUnaligned(long offset, ByteBuffer src) throws IOException {
         long first = offset / SECTOR_SIZE;
         long end = (offset + src.remaining() + SECTOR_SIZE - 1) / SECTOR_SIZE;
         ByteBuffer sectorsBuffer = ByteBuffer.allocate((int) ((end - first) * SECTOR_SIZE));
-        edges.lock();
-        try {
-            int head = (int) (offset % SECTOR_SIZE);
-            await(transfer(first, sectorsBuffer.duplicate().limit(SECTOR_SIZE), false));
-            if (end - first > 1) {
-                await(transfer(end - 1, sectorsBuffer.duplicate().position(sectorsBuffer.capacity() - SECTOR_SIZE).slice(),
-                        false));
-            }
-            sectorsBuffer.duplicate().position(head).put(src.duplicate());
-            await(transfer(first, sectorsBuffer, true));
-        } finally {
-            edges.unlock();
+        int head = (int) (offset % SECTOR_SIZE);
+        await(transfer(first, sectorsBuffer.duplicate().limit(SECTOR_SIZE), false));
+        if (end - first > 1) {
+            await(transfer(end - 1, sectorsBuffer.duplicate().position(sectorsBuffer.capacity() - SECTOR_SIZE).slice(),
+                    false));
         }
+        sectorsBuffer.duplicate().position(head).put(src.duplicate());
+        await(transfer(first, sectorsBuffer, true));
+    }
+
+    /** The finished future of a request that needs no frames (out of range, or empty), else null. */
+    private CompletableFuture<Void> withoutFrames(long offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > sizeBytes()) {
+            return CompletableFuture.failedFuture(new AoeIoException(address() + ": bytes " + offset + ".."
+                    + (offset + length) + " are outside the device (" + sizeBytes() + " bytes)"));
+        }
+        return length == 0 ? CompletableFuture.completedFuture(null) : null;
+    }
+
+    private static boolean aligned(long offset, int length) {
+        return offset % SECTOR_SIZE == 0 && length % SECTOR_SIZE == 0;
     }
 
     /** Whole sectors from {@code lba}, split into frames; the buffer's remaining bytes are a multiple of 512. */
@@ -218,14 +229,6 @@ public final class AoeDevice implements AutoCloseable {
         await(flushAsync());
     }
 
-    private IOException checkRange(long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > sizeBytes()) {
-            return new AoeIoException(address() + ": bytes " + offset + ".." + (offset + length) + " are outside the device ("
-                    + sizeBytes() + " bytes)");
-        }
-        return null;
-    }
-
     /** Waits for one of this library's futures, rethrowing its failure as the IOException it carries. */
     public static <T> T await(CompletableFuture<T> future) throws IOException {
         try {
@@ -235,7 +238,7 @@ public final class AoeDevice implements AutoCloseable {
             throw new InterruptedIOException("interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            while (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
             if (cause instanceof IOException io) {
@@ -353,7 +356,8 @@ public final class AoeDevice implements AutoCloseable {
     /** Fails what is queued or in flight; the initiator stays open. */
     @Override
     public void close() {
-        engine.close();
+        engine.close();   // queued read-modify-writes then fail at once, and the thread ends
+        edges.shutdown();
         initiator.closed(this);
     }
 
