@@ -280,7 +280,7 @@ public final class Initiator implements AutoCloseable {
         int perPath = Math.max(1, Math.min(target.bufferCount(), maxOutstanding) / target.paths().size());
         int maxSectors = Math.min(255, target.sectorsPerFrame());
         for (PathInfo p : target.paths()) {
-            FrameLink link = links.stream().filter(l -> l.name().equals(p.localInterface())).findFirst().orElseThrow();
+            FrameLink link = link(p.localInterface());
             paths.add(new DevicePath(link, p.targetMac(), perPath));
             maxSectors = Math.min(maxSectors, (link.mtu() - 22) / dev.aoe.frame.AtaArg.SECTOR_SIZE);
         }
@@ -305,9 +305,14 @@ public final class Initiator implements AutoCloseable {
         TargetInfo target = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
                 "no AoE target answered for " + address));
         PathInfo path = target.paths().get(0);
-        FrameLink link = links.stream().filter(l -> l.name().equals(path.localInterface())).findFirst().orElseThrow();
+        FrameLink link = link(path.localInterface());
         return AoeDevice.await(ControlRequest.send(tags, timer, link, tag -> new AoeFrame(path.targetMac(), link.mac(),
                 AoeHeader.request(address.shelf(), address.slot(), command, tag), arg), wait));
+    }
+
+    /** The link a path names; paths are only ever learned on our own links. */
+    private FrameLink link(String name) {
+        return links.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
     }
 
     void closed(AoeDevice device) {

@@ -97,18 +97,12 @@ public final class ExportState {
         return List.copyOf(mask);
     }
 
-    /** True when frames from {@code source} may be answered: the mask is empty or lists it. */
-    public synchronized boolean maskAllows(MacAddress source) {
-        return mask.isEmpty() || mask.contains(source);
-    }
-
-    /** Same as {@link #maskAllows(MacAddress)} for a MAC held in a long, without allocating. */
+    /**
+     * True when frames from {@code source} (a MAC held in a long, as the receive loop peeks it) may be
+     * answered: the mask is empty, which costs nothing, or lists it.
+     */
     public synchronized boolean maskAllows(long source) {
         return mask.isEmpty() || mask.contains(new MacAddress(source));
-    }
-
-    public synchronized boolean maskContains(MacAddress mac) {
-        return mask.contains(mac);
     }
 
     /** Adds a MAC; false when the list is full. Adding a present MAC succeeds without change. */

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -279,14 +278,11 @@ public final class TargetCommand implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
-        Map<Export, Boolean> closed = new HashMap<>();
-        for (Export e : exports) {
-            if (closed.putIfAbsent(e, true) == null) {
-                try {
-                    e.store().close();
-                } catch (IOException ex) {
-                    System.err.println("aoe target: " + e.name() + ": flushing on exit failed: " + ex.getMessage());
-                }
+        for (Export e : exports) {   // once each, also when served on several interfaces
+            try {
+                e.store().close();
+            } catch (IOException ex) {
+                System.err.println("aoe target: " + e.name() + ": flushing on exit failed: " + ex.getMessage());
             }
         }
         if (capture != null) {

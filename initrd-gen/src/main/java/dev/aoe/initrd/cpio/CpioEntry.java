@@ -59,6 +59,11 @@ public record CpioEntry(String path, Type type, int permissions, byte[] data, in
 
     /** The parent directory's path, or null at the top. */
     public String parent() {
+        return parentOf(path);
+    }
+
+    /** The parent directory of an archive path, or null at the top. */
+    public static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? null : path.substring(0, slash);
     }

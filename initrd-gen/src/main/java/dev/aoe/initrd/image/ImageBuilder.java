@@ -21,8 +21,7 @@ public final class ImageBuilder {
     private final List<String> replaced = new ArrayList<>();
 
     public ImageBuilder add(CpioEntry entry) {
-        for (String dir = entry.parent(); dir != null; dir = new CpioEntry(dir, CpioEntry.Type.DIRECTORY, 0755,
-                new byte[0], 0, 0).parent()) {
+        for (String dir = entry.parent(); dir != null; dir = CpioEntry.parentOf(dir)) {
             CpioEntry existing = entries.get(dir);
             if (existing == null) {
                 entries.put(dir, CpioEntry.directory(dir));
@@ -36,10 +35,6 @@ public final class ImageBuilder {
             replaced.add(entry.path());
         }
         return this;
-    }
-
-    public boolean contains(String path) {
-        return entries.containsKey(path);
     }
 
     public Collection<CpioEntry> entries() {
