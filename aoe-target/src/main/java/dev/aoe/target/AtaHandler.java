@@ -13,15 +13,16 @@ import dev.aoe.ata.AtaCommands;
 import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.AtaArg;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Issue ATA Command (AoEr11 §3.1). Reads the registers at their wire offsets without decoding the
- * frame; reads, writes and flushes run on the I/O pool, up to the export's buffer count at once.
+ * frame; reads, writes and flushes run on the receive thread, or on the target's I/O pool (up to the
+ * export's buffer count at once) when it has one.
  * AoE errors go in the header (bad argument, reserved); ATA errors go in the status and error
  * registers (IDNF out of range, ABRT unsupported or read-only, UNC for I/O errors).
  */
@@ -52,7 +53,7 @@ final class AtaHandler {
         // for LBA28 commands lba3's high nibble is the device register, not address
         long lba = (aflags & AtaArg.FLAG_EXTENDED) != 0 ? wireLba : wireLba & AtaArg.LBA28_MASK;
         if (command != AtaCommands.IDENTIFY_DEVICE
-                && !export.state().reserveAllows(MacAddress.read(request, r + AoeHeaderView.SOURCE_OFFSET))) {
+                && !export.state().reserveAllows(AoeHeaderView.source(request))) {
             target.replyError(export, request, AoeError.TARGET_RESERVED);
             return;
         }
@@ -66,7 +67,7 @@ final class AtaHandler {
             case AtaCommands.READ_SECTORS, AtaCommands.READ_SECTORS_EXT -> {
                 export.stats().increment(ATA_READ);
                 if (checkTransfer(export, request, aflags, sectors, lba)) {
-                    submit(export, request, () -> read(export, request, aflags, sectors, lba));
+                    submit(Op.READ, export, request, aflags, sectors, lba);
                 }
             }
             case AtaCommands.WRITE_SECTORS, AtaCommands.WRITE_SECTORS_EXT -> {
@@ -77,12 +78,12 @@ final class AtaHandler {
                 } else if (export.store().readOnly()) {
                     ataError(export, request, aflags, sectors, AtaCommands.ERROR_ABRT);
                 } else if (checkTransfer(export, request, aflags, sectors, lba)) {
-                    submit(export, request, () -> write(export, request, aflags, sectors, lba));
+                    submit(Op.WRITE, export, request, aflags, sectors, lba);
                 }
             }
             case AtaCommands.FLUSH_CACHE, AtaCommands.FLUSH_CACHE_EXT -> {
                 export.stats().increment(ATA_OTHER);
-                submit(export, request, () -> flush(export, request, aflags));
+                submit(Op.FLUSH, export, request, aflags, sectors, lba);
             }
             case AtaCommands.CHECK_POWER_MODE -> {
                 export.stats().increment(ATA_OTHER);
@@ -109,24 +110,44 @@ final class AtaHandler {
         return true;
     }
 
-    private void submit(Export export, ByteBuf request, Runnable work) {
+    private enum Op { READ, WRITE, FLUSH }
+
+    /**
+     * Runs the transfer on the receive thread when the target has no I/O pool (nothing allocated, no
+     * thread switch); otherwise on the pool with a copy of the request, up to the buffer count at once.
+     */
+    private void submit(Op op, Export export, ByteBuf request, int aflags, int sectors, long lba) {
+        Executor io = target.io();
+        if (io == null) {
+            perform(op, export, request, aflags, sectors, lba);
+            return;
+        }
         if (!export.tryAcquire()) {
             export.stats().increment(DROPPED_BUSY);   // beyond the buffer count: dropped, as AoEr11 says
             return;
         }
-        request.retain();
+        ByteBuf copy = target.alloc().buffer(request.readableBytes()).writeBytes(request, request.readerIndex(),
+                request.readableBytes());
         try {
-            target.io().execute(() -> {
+            io.execute(() -> {
                 try {
-                    work.run();
+                    perform(op, export, copy, aflags, sectors, lba);
                 } finally {
-                    request.release();
+                    copy.release();
                     export.release();
                 }
             });
         } catch (RuntimeException rejected) {
-            request.release();
+            copy.release();
             export.release();
+        }
+    }
+
+    private void perform(Op op, Export export, ByteBuf request, int aflags, int sectors, long lba) {
+        switch (op) {
+            case READ -> read(export, request, aflags, sectors, lba);
+            case WRITE -> write(export, request, aflags, sectors, lba);
+            case FLUSH -> flush(export, request, aflags);
         }
     }
 

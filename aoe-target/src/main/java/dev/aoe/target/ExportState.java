@@ -39,6 +39,9 @@ public final class ExportState {
     private Octets config = Octets.EMPTY;
     private final Set<MacAddress> mask = new LinkedHashSet<>();
     private final List<MacAddress> reserve = new ArrayList<>();
+    /** Snapshots of the two lists as longs, read without a lock or an allocation on every frame. */
+    private volatile long[] maskValues = new long[0];
+    private volatile long[] reserveValues = new long[0];
 
     private ExportState(Path file) {
         this.file = file;
@@ -67,6 +70,8 @@ public final class ExportState {
             if (state.config.length() > 1024 || state.mask.size() > MAX_MASK || state.reserve.size() > MAX_RESERVE) {
                 throw new IllegalArgumentException("values out of range");
             }
+            state.maskValues = values(state.mask);
+            state.reserveValues = values(state.reserve);
         } catch (IOException | IllegalArgumentException e) {
             log.warn("state file {} is unreadable or corrupt ({}); starting with a clean state", file, e.getMessage());
             return new ExportState(file);
@@ -82,6 +87,22 @@ public final class ExportState {
             }
         }
         return macs;
+    }
+
+    private static long[] values(java.util.Collection<MacAddress> macs) {
+        return macs.stream().mapToLong(MacAddress::value).toArray();
+    }
+
+    private static boolean allows(long[] list, long source) {
+        if (list.length == 0) {
+            return true;
+        }
+        for (long mac : list) {
+            if (mac == source) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public synchronized Octets config() {
@@ -101,8 +122,8 @@ public final class ExportState {
      * True when frames from {@code source} (a MAC held in a long, as the receive loop peeks it) may be
      * answered: the mask is empty, which costs nothing, or lists it.
      */
-    public synchronized boolean maskAllows(long source) {
-        return mask.isEmpty() || mask.contains(new MacAddress(source));
+    public boolean maskAllows(long source) {
+        return allows(maskValues, source);
     }
 
     /** Adds a MAC; false when the list is full. Adding a present MAC succeeds without change. */
@@ -114,11 +135,13 @@ public final class ExportState {
             return false;
         }
         mask.add(mac);
+        maskValues = values(mask);
         return true;
     }
 
     public synchronized void maskRemove(MacAddress mac) {
         mask.remove(mac);
+        maskValues = values(mask);
     }
 
     /** Persists mask edits made with {@link #maskAdd} and {@link #maskRemove}. */
@@ -131,13 +154,14 @@ public final class ExportState {
     }
 
     /** True when {@code source} may use the disk: nobody holds a reservation, or it is on the list. */
-    public synchronized boolean reserveAllows(MacAddress source) {
-        return reserve.isEmpty() || reserve.contains(source);
+    public boolean reserveAllows(long source) {
+        return allows(reserveValues, source);
     }
 
     public synchronized void reserve(List<MacAddress> macs) {
         reserve.clear();
         reserve.addAll(macs);
+        reserveValues = values(reserve);
         save();
     }
 

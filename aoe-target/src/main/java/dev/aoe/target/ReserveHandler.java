@@ -36,7 +36,7 @@ final class ReserveHandler {
             switch (rcmd.get()) {
                 case READ -> { }
                 case SET -> {
-                    if (state.reserveAllows(request.source())) {
+                    if (state.reserveAllows(request.source().value())) {
                         state.reserve(arg.macs());
                     } else {
                         error = AoeError.TARGET_RESERVED;

@@ -50,8 +50,9 @@ public final class Target implements AutoCloseable {
     private final ReserveHandler reserve = new ReserveHandler(this);
 
     /**
-     * @param io runs reads, writes and flushes; requests beyond an export's buffer count are dropped
-     *           before they reach it
+     * @param io runs reads, writes and flushes, requests beyond an export's buffer count being dropped
+     *           before they reach it; {@code null} serves them on the link's receive thread, in order,
+     *           which is fastest when the store does not block (page cache, tmpfs)
      */
     public Target(FrameLink link, List<Export> exports, Executor io) {
         this.link = link;

@@ -4,6 +4,7 @@ import dev.aoe.capture.CapturingLink;
 import dev.aoe.capture.PcapFileWriter;
 import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.Durations;
+import dev.aoe.cli.LinkKinds;
 import dev.aoe.initiator.AoeAddress;
 import dev.aoe.initiator.AoeDevice;
 import dev.aoe.initiator.AoeIoException.DeviceNotFoundException;
@@ -12,7 +13,7 @@ import dev.aoe.initiator.TargetInfo;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.pcap.PcapLink;
+import dev.aoe.link.LinkKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,11 @@ final class InitiatorOptions {
     @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame sent and received to a pcap file.")
     Path pcap;
 
+    @Option(names = "--link", paramLabel = "KIND", defaultValue = "pcap", converter = LinkKinds.class,
+            completionCandidates = LinkKinds.class,
+            description = "How frames reach the interface: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    LinkKind linkKind;
+
     private PcapFileWriter capture;
 
     /** Opens the links and the initiator; failures become one-line errors with their exit codes. */
@@ -54,7 +60,7 @@ final class InitiatorOptions {
                 capture = new PcapFileWriter(pcap);
             }
             for (String name : names) {
-                FrameLink link = PcapLink.open(name);
+                FrameLink link = linkKind.open(name);
                 opened.add(link);
                 builder.link(capture == null ? link : new CapturingLink(link, capture));
             }

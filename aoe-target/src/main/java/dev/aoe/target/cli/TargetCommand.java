@@ -6,9 +6,10 @@ import dev.aoe.cli.ByteSizes;
 import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.CommandLines;
 import dev.aoe.cli.VersionProvider;
+import dev.aoe.cli.LinkKinds;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.pcap.PcapLink;
+import dev.aoe.link.LinkKind;
 import dev.aoe.target.Export;
 import dev.aoe.target.ExportState;
 import dev.aoe.target.Target;
@@ -76,18 +77,21 @@ public final class TargetCommand implements Runnable {
     @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame sent and received to a pcap file.")
     Path pcap;
 
-    @Option(names = "--link", paramLabel = "KIND", defaultValue = "pcap",
+    @Option(names = "--link", paramLabel = "KIND", defaultValue = "pcap", converter = LinkKinds.class,
+            completionCandidates = LinkKinds.class,
             description = "How frames reach the interface: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LinkKind link;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Serve reads, writes and flushes on N threads (default: on each interface's receive thread; "
+                    + "with --sync or --direct, as many threads as buffers, at most 64).")
+    Integer ioThreads;
 
     @Option(names = "--stats", description = "Print the statistics of the targets running on this machine, then exit.")
     boolean stats;
 
     @Spec
     CommandSpec spec;
-
-    /** Link implementations. */
-    enum LinkKind { pcap }
 
     private final List<Target> targets = new ArrayList<>();
     private final List<Export> exports = new ArrayList<>();
@@ -153,6 +157,9 @@ public final class TargetCommand implements Runnable {
     }
 
     private void start(List<ExportSpec> specs, PrintWriter out) {
+        if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
+            throw new CommandFailure("--io-threads " + ioThreads + " is outside 0..256");
+        }
         Set<String> seen = new HashSet<>();
         for (ExportSpec s : specs) {
             if (s.shelf() < 0 || s.shelf() > Export.MAX_SHELF) {
@@ -195,13 +202,17 @@ public final class TargetCommand implements Runnable {
                 byInterface.computeIfAbsent(iface, k -> new ArrayList<>()).add(export);
             }
         }
-        int threads = Math.min(64, exports.stream().mapToInt(Export::bufferCount).sum());
-        AtomicInteger n = new AtomicInteger();
-        io = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "target-io-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        boolean blocking = specs.stream().anyMatch(s -> s.options().sync || s.options().direct);
+        int threads = ioThreads != null ? ioThreads
+                : blocking ? Math.min(64, exports.stream().mapToInt(Export::bufferCount).sum()) : 0;
+        if (threads > 0) {
+            AtomicInteger n = new AtomicInteger();
+            io = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "target-io-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
         if (pcap != null) {
             try {
                 capture = new PcapFileWriter(pcap);
@@ -213,7 +224,7 @@ public final class TargetCommand implements Runnable {
         for (Map.Entry<String, List<Export>> e : byInterface.entrySet()) {
             FrameLink frameLink;
             try {
-                frameLink = PcapLink.open(e.getKey());
+                frameLink = link.open(e.getKey());
             } catch (LinkException ex) {
                 throw new CommandFailure(ex.getMessage());
             }

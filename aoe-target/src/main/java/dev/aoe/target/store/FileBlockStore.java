@@ -1,6 +1,5 @@
 package dev.aoe.target.store;
 
-import com.google.common.util.concurrent.Striped;
 import com.sun.nio.file.ExtendedOpenOption;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -16,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 
 /**
  * A {@link BlockStore} over a file (or block device) through positional {@link FileChannel} I/O,
@@ -26,7 +23,6 @@ import java.util.concurrent.locks.ReadWriteLock;
  */
 public final class FileBlockStore implements BlockStore {
 
-    private static final int CHUNK_SHIFT = 16;
     private static final int DIRECT_ALIGNMENT = 4096;
 
     private final Path file;
@@ -36,12 +32,14 @@ public final class FileBlockStore implements BlockStore {
     private final long sectors;
     private final boolean readOnly;
     private final List<String> warnings;
-    private final Striped<ReadWriteLock> locks = Striped.readWriteLock(256);
+    private final RangeLocks locks = new RangeLocks();
+    private final MappedRegion mapped;
     private final ThreadLocal<ByteBuffer> directBuffer = ThreadLocal.withInitial(
             () -> ByteBuffer.allocateDirect(256 * SECTOR_SIZE + DIRECT_ALIGNMENT).alignedSlice(DIRECT_ALIGNMENT));
 
-    private FileBlockStore(Path file, FileChannel channel, FileChannel directChannel, long offsetBytes, long sectors,
-                           boolean readOnly, List<String> warnings) {
+    private FileBlockStore(Path file, FileChannel channel, FileChannel directChannel, MappedRegion mapped,
+                           long offsetBytes, long sectors, boolean readOnly, List<String> warnings) {
+        this.mapped = mapped;
         this.file = file;
         this.channel = channel;
         this.directChannel = directChannel;
@@ -84,14 +82,28 @@ public final class FileBlockStore implements BlockStore {
             }
             long exported = window(file, fileSectors, options, channel);
             FileChannel direct = options.direct() ? openDirect(file, modes, warnings) : null;
-            return new FileBlockStore(file, channel, direct, options.offsetSectors() * SECTOR_SIZE, exported,
-                    options.readOnly(), warnings);
+            long offsetBytes = options.offsetSectors() * SECTOR_SIZE;
+            MappedRegion mapped = direct == null ? map(file, channel, offsetBytes, exported * SECTOR_SIZE) : null;
+            return new FileBlockStore(file, channel, direct, mapped, offsetBytes, exported, options.readOnly(),
+                    warnings);
         } catch (NoSuchFileException e) {
             throw new StoreException(file + ": no such file");
         } catch (AccessDeniedException e) {
             throw new StoreException(file + ": permission denied" + (options.readOnly() ? "" : " (try --read-only)"));
         } catch (IOException e) {
             throw new StoreException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Regular files are read through a mapping; block devices (and any file that refuses) through pread. */
+    private static MappedRegion map(Path file, FileChannel channel, long start, long length) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return MappedRegion.map(channel, start, length);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 
@@ -182,9 +194,16 @@ public final class FileBlockStore implements BlockStore {
         checkRange(lba, count);
         long position = offsetBytes + lba * SECTOR_SIZE;
         int length = count * SECTOR_SIZE;
-        Iterable<ReadWriteLock> held = locks.bulkGet(chunks(lba, count));
-        lockAll(held, false);
+        locks.lock(position, length, false);
         try {
+            if (mapped != null) {
+                try {
+                    mapped.read(position, length, dst);
+                } catch (InternalError e) {   // SIGBUS: the file was truncated under the mapping
+                    throw new IOException(file + " is shorter than when it was opened: " + e.getMessage(), e);
+                }
+                return;
+            }
             if (aligned(position, length)) {
                 ByteBuffer bounce = directBuffer.get().clear().limit(length);
                 readFully(directChannel, bounce, position);
@@ -200,7 +219,7 @@ public final class FileBlockStore implements BlockStore {
                 }
             }
         } finally {
-            unlockAll(held, false);
+            locks.unlock(position, length, false);
         }
     }
 
@@ -212,25 +231,22 @@ public final class FileBlockStore implements BlockStore {
         checkRange(lba, count);
         long position = offsetBytes + lba * SECTOR_SIZE;
         int length = count * SECTOR_SIZE;
-        Iterable<ReadWriteLock> held = locks.bulkGet(chunks(lba, count));
-        lockAll(held, true);
+        locks.lock(position, length, true);
         try {
-            ByteBuffer data;
-            FileChannel target;
             if (aligned(position, length)) {
-                data = directBuffer.get().clear().limit(length);
+                ByteBuffer data = directBuffer.get().clear().limit(length);
                 src.getBytes(srcIndex, data);
                 data.flip();
-                target = directChannel;
-            } else {
-                data = src.nioBuffer(srcIndex, length);
-                target = channel;
+                while (data.hasRemaining()) {
+                    directChannel.write(data, position + (length - data.remaining()));
+                }
+                return;
             }
-            while (data.hasRemaining()) {
-                target.write(data, position + (length - data.remaining()));
+            for (int done = 0; done < length; ) {
+                done += src.getBytes(srcIndex + done, channel, position + done, length - done);
             }
         } finally {
-            unlockAll(held, true);
+            locks.unlock(position, length, true);
         }
     }
 
@@ -260,29 +276,6 @@ public final class FileBlockStore implements BlockStore {
     private void checkRange(long lba, int count) throws IOException {
         if (lba < 0 || count < 0 || count > 256 || lba + count > sectors) {
             throw new IOException("sectors " + lba + "+" + count + " outside 0.." + sectors);
-        }
-    }
-
-    private static List<Long> chunks(long lba, int count) {
-        long first = (lba * SECTOR_SIZE) >>> CHUNK_SHIFT;
-        long last = ((lba + Math.max(count, 1)) * SECTOR_SIZE - 1) >>> CHUNK_SHIFT;
-        List<Long> keys = new ArrayList<>((int) (last - first + 1));
-        for (long c = first; c <= last; c++) {
-            keys.add(c);
-        }
-        return keys;
-    }
-
-    private static void lockAll(Iterable<ReadWriteLock> held, boolean write) {
-        for (ReadWriteLock l : held) {
-            (write ? l.writeLock() : l.readLock()).lock();
-        }
-    }
-
-    private static void unlockAll(Iterable<ReadWriteLock> held, boolean write) {
-        for (ReadWriteLock l : held) {
-            Lock lock = write ? l.writeLock() : l.readLock();
-            lock.unlock();
         }
     }
 

@@ -1,0 +1,266 @@
+package dev.aoe.link.afpacket;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.aoe.frame.AoeHeaderView;
+import dev.aoe.link.FrameHandler;
+import dev.aoe.link.FrameLink;
+import dev.aoe.link.InterfaceInfo;
+import dev.aoe.link.LinkException;
+import dev.aoe.link.MacAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link FrameLink} on a Linux AF_PACKET socket bound to EtherType 0x88A2: frames arrive in a
+ * memory-mapped receive ring ({@link RingVersion}) and are read in place; frames sent from the
+ * receive thread (replies, from inside the handler) are batched and leave in one {@code sendmmsg}
+ * per ring drain, frames sent from other threads leave at once.
+ */
+public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
+
+    private static final Logger log = LoggerFactory.getLogger(AfPacketLink.class);
+    private static final int POLL_TIMEOUT_MILLIS = 100;
+    private static final int BATCH = 64;
+    private static final int SOCKADDR_LL = 20;
+
+    private final InterfaceInfo info;
+    private final RingVersion version;
+    private final int fd;
+    private final RxRing ring;
+    private final ByteBuf view;
+    private final SendBatch replies;
+    private final SendBatch direct;
+    private FrameHandler handler;
+    private volatile Thread receiver;
+    private volatile boolean closed;
+
+    private AfPacketLink(InterfaceInfo info, RingVersion version, int fd, RxRing ring) {
+        this.info = info;
+        this.version = version;
+        this.fd = fd;
+        this.ring = ring;
+        this.view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN)));
+        this.replies = new SendBatch(BATCH, info.mtu() + 14);
+        this.direct = new SendBatch(1, info.mtu() + 14);
+    }
+
+    /** Opens {@code interfaceName} with a TPACKET_V2 ring, the right one for request and response. */
+    public static AfPacketLink open(String interfaceName) {
+        return open(interfaceName, RingVersion.V2);
+    }
+
+    /**
+     * Opens {@code interfaceName}.
+     *
+     * @throws LinkException for a missing interface or privilege (root or CAP_NET_RAW), one line each
+     */
+    public static AfPacketLink open(String interfaceName, RingVersion version) {
+        InterfaceInfo info = InterfaceInfo.of(interfaceName);
+        int ifindex = ifindex(interfaceName);
+        int fd;
+        try {
+            fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, Short.toUnsignedInt(Short.reverseBytes(
+                    (short) AoeHeaderView.ETHERTYPE_AOE)));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EPERM) {
+                throw new LinkException("no permission to open a raw socket on " + interfaceName
+                        + ": run as root or grant CAP_NET_RAW", e);
+            }
+            throw new LinkException("cannot open an AF_PACKET socket: " + LibC.describe(e), e);
+        } catch (UnsatisfiedLinkError e) {
+            throw new LinkException("AF_PACKET links need Linux: " + e.getMessage(), e);
+        }
+        RxRing ring = null;
+        try {
+            ring = RxRing.open(fd, version, info.mtu());
+            bypassQdisc(fd);
+            bind(fd, ifindex, interfaceName);
+            return new AfPacketLink(info, version, fd, ring);
+        } catch (RuntimeException e) {
+            if (ring != null) {
+                ring.close();
+            }
+            LibC.close(fd);
+            throw e;
+        }
+    }
+
+    private static int ifindex(String name) {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", name, "ifindex")).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new LinkException("cannot read the index of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Frames skip the traffic-control layer: the interface's queue is the only one. Best effort. */
+    private static void bypassQdisc(int fd) {
+        try (Memory one = new Memory(4)) {
+            one.setInt(0, 1);
+            LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_QDISC_BYPASS, one, 4);
+        } catch (LastErrorException e) {
+            log.debug("PACKET_QDISC_BYPASS unavailable: {}", LibC.describe(e));
+        }
+    }
+
+    /** {@code struct sockaddr_ll}: family, protocol (network order), ifindex; the rest zero. */
+    private static void bind(int fd, int ifindex, String name) {
+        try (Memory address = new Memory(SOCKADDR_LL)) {
+            address.clear();
+            address.setShort(0, (short) LibC.AF_PACKET);
+            address.setShort(2, Short.reverseBytes((short) AoeHeaderView.ETHERTYPE_AOE));
+            address.setInt(4, ifindex);
+            LibC.bind(fd, address, SOCKADDR_LL);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            String why = errno == LibC.ENODEV || errno == LibC.ENXIO ? "network interface '" + name + "' not found"
+                    : errno == LibC.ENETDOWN ? name + " is down" : "cannot bind to " + name + ": " + LibC.describe(e);
+            throw new LinkException(why, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return info.name();
+    }
+
+    @Override
+    public MacAddress mac() {
+        return info.mac();
+    }
+
+    @Override
+    public int mtu() {
+        return info.mtu();
+    }
+
+    public RingVersion ringVersion() {
+        return version;
+    }
+
+    @Override
+    public synchronized void start(FrameHandler frameHandler) {
+        if (receiver != null) {
+            throw new IllegalStateException(name() + " already started");
+        }
+        if (closed) {
+            throw new LinkException(name() + " is closed");
+        }
+        this.handler = frameHandler;
+        Thread t = new Thread(this::receiveLoop, "afpacket-" + name());
+        t.setDaemon(true);
+        receiver = t;
+        t.start();
+    }
+
+    private void receiveLoop() {
+        try (Memory pollfd = new Memory(8)) {
+            pollfd.setInt(0, fd);
+            pollfd.setShort(4, (short) LibC.POLLIN);
+            while (!closed) {
+                int delivered = ring.drain(this, BATCH);
+                if (replies.count() > 0) {
+                    replies.flush(fd, name());
+                }
+                if (delivered == 0) {
+                    poll(pollfd);
+                }
+            }
+        } catch (LinkException e) {
+            if (!closed) {
+                log.error("{}: receive failed, link stops receiving: {}", name(), e.getMessage());
+            }
+        } finally {
+            closed = true;
+            free();
+        }
+    }
+
+    private void poll(Memory pollfd) {
+        try {
+            LibC.poll(pollfd, 1, POLL_TIMEOUT_MILLIS);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != LibC.EINTR) {
+                throw new LinkException("poll on " + name() + " failed: " + LibC.describe(e), e);
+            }
+        }
+    }
+
+    @Override
+    public void frame(int offset, int length) {
+        try {
+            handler.onFrame(view.setIndex(offset, offset + length));
+        } catch (RuntimeException e) {
+            log.warn("{}: frame handler failed", name(), e);
+        }
+    }
+
+    @Override
+    public void send(ByteBuf frame) {
+        try {
+            if (Thread.currentThread() == receiver) {
+                if (replies.add(frame)) {
+                    replies.flush(fd, name());
+                }
+                return;
+            }
+            synchronized (direct) {
+                if (closed) {
+                    throw new LinkException(name() + " is closed");
+                }
+                direct.add(frame);
+                direct.flush(fd, name());
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Frames the ring could not hold whole (longer than the MTU it was sized for), dropped. */
+    public long truncatedFrames() {
+        return ring.truncated();
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            t = receiver;
+        }
+        if (t == null) {
+            free();
+        } else if (t != Thread.currentThread()) {
+            try {
+                t.join(POLL_TIMEOUT_MILLIS * 20L);   // the receive thread frees the ring as it leaves
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void free() {
+        synchronized (direct) {
+            closed = true;
+            ring.close();
+            LibC.close(fd);
+            replies.close();
+            direct.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "afpacket:" + name() + " " + mac() + " mtu " + mtu() + " ring " + version;
+    }
+}
