@@ -2,6 +2,7 @@ package dev.aoe.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 
 /**
  * A raw Ethernet port that carries AoE frames (EtherType 0x88A2) and nothing else.
@@ -19,7 +20,7 @@ public interface FrameLink extends AutoCloseable {
 
     /** Where to allocate frames for {@link #send}. */
     default ByteBufAllocator alloc() {
-        return ByteBufAllocator.DEFAULT;
+        return PooledByteBufAllocator.DEFAULT;
     }
 
     /** Starts delivering received AoE frames to the handler on the link's own thread. Call once. */
@@ -31,6 +32,26 @@ public interface FrameLink extends AutoCloseable {
      * @throws LinkException when the frame cannot be handed to the interface
      */
     void send(ByteBuf frame);
+
+    /**
+     * Sends frames in order, as one batch where the link can (one system call for all of them on
+     * AF_PACKET). Takes ownership of every buffer, also on failure.
+     *
+     * @throws LinkException when a frame cannot be handed to the interface
+     */
+    default void sendAll(java.util.List<ByteBuf> frames) {
+        LinkException failure = null;
+        for (ByteBuf frame : frames) {
+            try {
+                send(frame);
+            } catch (LinkException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
 
     /** Stops the receive thread, waits for it and frees the interface. Idempotent. */
     @Override

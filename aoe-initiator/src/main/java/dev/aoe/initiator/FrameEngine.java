@@ -12,6 +12,7 @@ import dev.aoe.initiator.AoeIoException.AtaErrorException;
 import dev.aoe.initiator.AoeIoException.BadResponseException;
 import dev.aoe.initiator.AoeIoException.DeviceTimeoutException;
 import dev.aoe.initiator.protocol.TagSpace;
+import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Timer;
@@ -42,6 +43,9 @@ final class FrameEngine {
     private final long deadNanos;
     private final Deque<AtaCommand> queue = new ArrayDeque<>();
     private final Set<AtaCommand> flying = new HashSet<>();
+    /** Frames built by one {@link #pump}, sent together when it ends (one system call on AF_PACKET). */
+    private final List<ByteBuf> outgoing = new ArrayList<>();
+    private FrameLink outgoingLink;
     private int nextPath;
     private boolean closed;
     final LongAdder retransmits = new LongAdder();
@@ -78,9 +82,23 @@ final class FrameEngine {
         while (!queue.isEmpty()) {
             DevicePath path = choosePath(queue.peekFirst().avoid);
             if (path == null) {
-                return;
+                break;
             }
             transmit(queue.pollFirst(), path);
+        }
+        sendOutgoing();
+    }
+
+    private void sendOutgoing() {
+        if (outgoing.isEmpty()) {
+            return;
+        }
+        try {
+            outgoingLink.sendAll(outgoing);
+        } catch (LinkException e) {
+            // counted as lost: the timers retransmit, on another path if there is one
+        } finally {
+            outgoing.clear();
         }
     }
 
@@ -130,11 +148,11 @@ final class FrameEngine {
             frame.writeBytes(c.writeData.duplicate().clear());
         }
         FrameCodec.pad(frame, 0);
-        try {
-            path.link.send(frame);
-        } catch (LinkException e) {
-            // counted as lost: the timer retransmits, on another path if there is one
+        if (outgoingLink != path.link) {
+            sendOutgoing();
+            outgoingLink = path.link;
         }
+        outgoing.add(frame);
     }
 
     void onResponse(AtaCommand c, int tag, ByteBuf frame) {

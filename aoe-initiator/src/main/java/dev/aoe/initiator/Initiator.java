@@ -49,6 +49,7 @@ public final class Initiator implements AutoCloseable {
 
     /** Frames in flight per device and path at most, whatever the target's buffer count. */
     public static final int DEFAULT_MAX_OUTSTANDING = 64;
+    private static final long REQUERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     public static final Duration DEFAULT_DEAD_TIME = Duration.ofSeconds(30);
 
     private final List<FrameLink> links;
@@ -226,8 +227,12 @@ public final class Initiator implements AutoCloseable {
         if (known.isPresent()) {
             return known;
         }
-        query(address.shelf(), address.slot());
-        awaitTargets(wait, () -> targets.containsKey(address));
+        // the query is repeated (a lost broadcast, a target still starting) until the wait is over
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (long left = wait.toNanos(); left > 0 && known(address).isEmpty(); left = deadline - System.nanoTime()) {
+            query(address.shelf(), address.slot());
+            awaitTargets(Duration.ofNanos(Math.min(left, REQUERY_NANOS)), () -> targets.containsKey(address));
+        }
         return known(address);
     }
 

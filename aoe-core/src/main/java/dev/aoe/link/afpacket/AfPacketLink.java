@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     private final ByteBuf view;
     private final SendBatch replies;
     private final SendBatch direct;
+    private final SendBatch bursts;
     private FrameHandler handler;
     private volatile Thread receiver;
     private volatile boolean closed;
@@ -49,6 +51,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         this.view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN)));
         this.replies = new SendBatch(BATCH, info.mtu() + 14);
         this.direct = new SendBatch(1, info.mtu() + 14);
+        this.bursts = new SendBatch(BATCH, info.mtu() + 14);
     }
 
     /** Opens {@code interfaceName} with a TPACKET_V2 ring, the right one for request and response. */
@@ -223,6 +226,39 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         }
     }
 
+    @Override
+    public void sendAll(List<ByteBuf> frames) {
+        if (Thread.currentThread() == receiver) {
+            frames.forEach(this::send);
+            return;
+        }
+        int next = 0;
+        try {
+            synchronized (direct) {
+                if (closed) {
+                    throw new LinkException(name() + " is closed");
+                }
+                while (next < frames.size()) {
+                    ByteBuf frame = frames.get(next++);
+                    try {
+                        if (bursts.add(frame)) {
+                            bursts.flush(fd, name());
+                        }
+                    } finally {
+                        frame.release();
+                    }
+                }
+                if (bursts.count() > 0) {
+                    bursts.flush(fd, name());
+                }
+            }
+        } finally {
+            for (int j = next; j < frames.size(); j++) {
+                frames.get(j).release();
+            }
+        }
+    }
+
     /** Frames the ring could not hold whole (longer than the MTU it was sized for), dropped. */
     public long truncatedFrames() {
         return ring.truncated();
@@ -256,6 +292,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
             LibC.close(fd);
             replies.close();
             direct.close();
+            bursts.close();
         }
     }
 

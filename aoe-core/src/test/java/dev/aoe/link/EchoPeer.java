@@ -1,4 +1,4 @@
-package dev.aoe.link.pcap;
+package dev.aoe.link;
 
 import dev.aoe.frame.AoeHeader;
 import dev.aoe.frame.AoeHeaderView;
@@ -7,15 +7,16 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The far end of {@link PcapLinkIT}, run in another network namespace: answers every AoE request by
+ * The far end of {@link LiveLinkIT}, run in another network namespace with the link kind named by
+ * its first argument and the interface by its second: answers every AoE request by
  * sending it back as a response (MACs swapped, R set). Prints READY once listening; stops cleanly
  * when its standard input closes, printing how many frames it echoed.
  */
-public final class PcapEchoPeer {
+public final class EchoPeer {
 
     public static void main(String[] args) throws IOException {
         AtomicLong echoed = new AtomicLong();
-        try (PcapLink link = PcapLink.open(args[0])) {
+        try (FrameLink link = LinkKind.of(args[0]).open(args[1])) {
             link.start(frame -> {
                 if (!AoeHeaderView.isAoe(frame) || AoeHeaderView.isResponse(frame)) {
                     return;

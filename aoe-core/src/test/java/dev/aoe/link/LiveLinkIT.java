@@ -1,4 +1,4 @@
-package dev.aoe.link.pcap;
+package dev.aoe.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,9 +10,6 @@ import dev.aoe.frame.AoeHeader;
 import dev.aoe.frame.AtaArg;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.frame.Octets;
-import dev.aoe.link.InterfaceInfo;
-import dev.aoe.link.LinkException;
-import dev.aoe.link.MacAddress;
 import dev.aoe.testing.NetworkNamespace;
 import dev.aoe.testing.Prerequisites;
 import io.netty.buffer.ByteBuf;
@@ -27,23 +24,38 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The pcap4j link on a real veth pair, talking to a peer process in a namespace the test creates. */
-class PcapLinkIT {
+/**
+ * Each live link (pcap4j, AF_PACKET with either ring) on a real veth pair, talking to a peer process
+ * in a namespace the test creates that uses the same kind of link.
+ */
+class LiveLinkIT {
 
     private static final int FRAMES = 300;
 
-    @ParameterizedTest(name = "MTU {0}")
-    @ValueSource(ints = {1500, 9000})
-    void exchangesFramesOfEverySizeAcrossAVethPair(int mtu) throws Exception {
+    static Stream<Arguments> linksAndMtus() {
+        return Stream.of(LinkKind.values()).flatMap(k -> Stream.of(Arguments.of(k, 1500), Arguments.of(k, 9000)));
+    }
+
+    private static void require(LinkKind kind) {
         Prerequisites.requireRoot();
-        Prerequisites.requireLibpcap();
+        if (kind == LinkKind.PCAP) {
+            Prerequisites.requireLibpcap();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, MTU {1}")
+    @MethodSource("linksAndMtus")
+    void exchangesFramesOfEverySizeAcrossAVethPair(LinkKind kind, int mtu) throws Exception {
+        require(kind);
         try (NetworkNamespace ns = NetworkNamespace.create(mtu)) {
             Process peer = new ProcessBuilder(ns.exec(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), PcapEchoPeer.class.getName(), ns.inside()))
+                    "-cp", System.getProperty("java.class.path"), EchoPeer.class.getName(), kind.toString(), ns.inside()))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader peerOut = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
             String ready = peerOut.readLine();
@@ -51,7 +63,7 @@ class PcapLinkIT {
             MacAddress peerMac = MacAddress.parse(ready.split(" ")[1]);
 
             BlockingQueue<AoeFrame> received = new LinkedBlockingQueue<>();
-            try (PcapLink link = PcapLink.open(ns.outside())) {
+            try (FrameLink link = kind.open(ns.outside())) {
                 assertThat(link.mtu()).isEqualTo(mtu);
                 assertThat(link.mac()).isEqualTo(InterfaceInfo.of(ns.outside()).mac());
                 link.start(frame -> received.add(FrameCodec.decode(frame)));
@@ -88,15 +100,15 @@ class PcapLinkIT {
         }
     }
 
-    @Test
-    void closeStopsTheReceiveThreadPromptly() throws Exception {
-        Prerequisites.requireRoot();
-        Prerequisites.requireLibpcap();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(LinkKind.class)
+    void closeStopsTheReceiveThreadPromptly(LinkKind kind) throws Exception {
+        require(kind);
         try (NetworkNamespace ns = NetworkNamespace.create(1500)) {
-            PcapLink link = PcapLink.open(ns.outside());
+            FrameLink link = kind.open(ns.outside());
             link.start(frame -> { });
             assertTimeoutPreemptively(Duration.ofSeconds(5), link::close);
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("pcap-" + ns.outside()));
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().endsWith("-" + ns.outside()));
             link.close();   // idempotent
             ByteBuf frame = link.alloc().buffer(60).writeZero(60);
             assertThatThrownBy(() -> link.send(frame)).isInstanceOf(LinkException.class);
@@ -104,9 +116,16 @@ class PcapLinkIT {
         }
     }
 
-    @Test
-    void missingInterfaceIsAClearError() {
-        assertThatThrownBy(() -> PcapLink.open("aoetnothere0")).isInstanceOf(LinkException.class)
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(LinkKind.class)
+    void missingInterfaceIsAClearError(LinkKind kind) {
+        assertThatThrownBy(() -> kind.open("aoetnothere0")).isInstanceOf(LinkException.class)
                 .hasMessage("network interface 'aoetnothere0' not found (see 'ip link')");
+    }
+
+    @org.junit.jupiter.api.Test
+    void unknownLinkKindIsAClearError() {
+        assertThatThrownBy(() -> LinkKind.of("dpdk")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown link 'dpdk': expected one of pcap, afpacket, afpacket-v3");
     }
 }

@@ -1,0 +1,105 @@
+package dev.aoe.bench.target;
+
+import dev.aoe.frame.AoeCommand;
+import dev.aoe.frame.AoeFrame;
+import dev.aoe.frame.AoeHeader;
+import dev.aoe.frame.AtaArg;
+import dev.aoe.frame.FrameCodec;
+import dev.aoe.link.FrameHandler;
+import dev.aoe.link.FrameLink;
+import dev.aoe.link.MacAddress;
+import dev.aoe.target.Export;
+import dev.aoe.target.ExportState;
+import dev.aoe.target.Target;
+import dev.aoe.target.store.FileBlockStore;
+import dev.aoe.target.store.StoreOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The target's request path alone, as the receive thread of a link runs it: one READ or WRITE
+ * request frame in, the response built (data from the mapped image, or written with pwrite) and
+ * handed to the link, which here just releases it. Run with {@code -prof gc}: B/op is what the
+ * path allocates per frame served.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class TargetPathBenchmark {
+
+    private static final MacAddress TARGET = MacAddress.parse("02:00:00:00:00:01");
+    private static final MacAddress CLIENT = MacAddress.parse("02:00:00:00:00:02");
+
+    @Param({"2", "17"})
+    int sectors;
+
+    private Path image;
+    private Target target;
+    private FrameHandler handler;
+    private ByteBuf read;
+    private ByteBuf write;
+    private long sent;
+
+    /** A link that hands the target's handler to the benchmark and drops what the target sends. */
+    private final class NullLink implements FrameLink {
+        @Override public String name() { return "null"; }
+        @Override public MacAddress mac() { return TARGET; }
+        @Override public int mtu() { return 9000; }
+        @Override public void start(FrameHandler h) { handler = h; }
+        @Override public void send(ByteBuf frame) { sent += frame.readableBytes(); frame.release(); }
+        @Override public void close() { }
+    }
+
+    @Setup
+    public void setUp() throws Exception {
+        image = Files.createTempFile(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"), "aoe-path", ".img");
+        FileBlockStore store = FileBlockStore.open(image, new StoreOptions(false, 0, 0, 64L << 20, false, false));
+        target = new Target(new NullLink(), List.of(new Export(0, 1, store, ExportState.inMemory(), 64, "bench")), null);
+        target.start();
+        AoeHeader header = AoeHeader.request(0, 1, AoeCommand.ATA, 0x8000_0001);
+        read = FrameCodec.encode(new AoeFrame(TARGET, CLIENT, header, AtaArg.command(0x24, true, 4096, sectors)),
+                PooledByteBufAllocator.DEFAULT);
+        write = FrameCodec.encode(new AoeFrame(TARGET, CLIENT, header, AtaArg.write(0x34, true, false, 8192,
+                dev.aoe.frame.Octets.copyOf(new byte[sectors * 512]))), PooledByteBufAllocator.DEFAULT);
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        read.release();
+        write.release();
+        target.close();
+        target.exports().get(0).store().close();
+        Files.deleteIfExists(image);
+    }
+
+    @Benchmark
+    public long serveRead() {
+        handler.onFrame(read);
+        return sent;
+    }
+
+    @Benchmark
+    public long serveWrite() {
+        handler.onFrame(write);
+        return sent;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.aoe.bench.veth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An AoE target process serving e0.1 inside the namespace: ours ({@code ./aoe target} with a given
+ * link) or Debian's vblade, both with 64 buffers. Its CPU time comes from /proc.
+ */
+final class TargetUnderTest implements AutoCloseable {
+
+    /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+    private static final double USER_HZ = 100;
+
+    private final Process process;
+    private final Path log;
+
+    private TargetUnderTest(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** {@code kind}: {@code vblade}, or {@code aoe-LINK} for our target with {@code --link LINK}. */
+    static TargetUnderTest start(String kind, VethPair pair, Path image) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (kind.equals("vblade")) {
+            command.addAll(List.of("vblade", "-b", "64", "0", "1", pair.inside(), image.toString()));
+        } else if (kind.startsWith("aoe-")) {
+            String jar = System.getenv("AOE_TARGET_JAR");
+            if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+                throw new IllegalStateException("AOE_TARGET_JAR must name aoe-target's -cli.jar (./aoe bench sets it)");
+            }
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
+                    "target", "--link", kind.substring(4), "-b", "64", "0", "1", pair.inside(), image.toString()));
+        } else {
+            throw new IllegalArgumentException("unknown target " + kind);
+        }
+        Path log = Files.createTempFile("aoe-bench-target", ".log");
+        Process p = new ProcessBuilder(pair.exec(command)).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        return new TargetUnderTest(p, log);
+    }
+
+    /** User plus system CPU seconds the process has used so far, all threads. */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / USER_HZ;   // fields 14 and 15 of stat
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.toHandle().destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.toHandle().destroyForcibly();
+            process.waitFor();
+        }
+        Files.deleteIfExists(log);
+    }
+}
