@@ -27,7 +27,6 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * {@code ./aoe bench suite [--quick] [--out DIR]}: every benchmark of this module (the veth ones need
@@ -62,9 +61,7 @@ public final class Suite {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh.json").toString())
                 .jvmArgsAppend("-Daoe.bench.side=" + side)
-                .addProfiler(GCProfiler.class)
-                .warmupIterations(1).warmupTime(TimeValue.seconds(2))
-                .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+                .addProfiler(GCProfiler.class);
         if (quick) {
             options.include("VethBenchmark.sequentialRead").include("VethCeilingBenchmark")
                     .param("window", "16").param("target", "aoe-afpacket", "vblade");

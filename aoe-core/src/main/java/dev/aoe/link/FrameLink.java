@@ -23,6 +23,15 @@ public interface FrameLink extends AutoCloseable {
         return PooledByteBufAllocator.DEFAULT;
     }
 
+    /**
+     * A buffer for one frame of up to {@code capacity} bytes, to fill and pass to {@link #send}. It may
+     * be memory the link sends from directly (AF_PACKET's send batch, for replies made on its receive
+     * thread): send it, or release it, before asking for the next one.
+     */
+    default ByteBuf newFrame(int capacity) {
+        return alloc().buffer(capacity);
+    }
+
     /** Starts delivering received AoE frames to the handler on the link's own thread. Call once. */
     void start(FrameHandler handler);
 

@@ -23,10 +23,15 @@ public enum LinkKind {
 
     /** Opens {@code interfaceName} this way. */
     public FrameLink open(String interfaceName) {
+        return open(interfaceName, 0);
+    }
+
+    /** Opens {@code interfaceName} this way; {@code busyPollMicros} applies to AF_PACKET links only. */
+    public FrameLink open(String interfaceName, int busyPollMicros) {
         return switch (this) {
             case PCAP -> PcapLink.open(interfaceName);
-            case AFPACKET -> AfPacketLink.open(interfaceName, RingVersion.V2);
-            case AFPACKET_V3 -> AfPacketLink.open(interfaceName, RingVersion.V3);
+            case AFPACKET -> AfPacketLink.open(interfaceName, RingVersion.V2, busyPollMicros);
+            case AFPACKET_V3 -> AfPacketLink.open(interfaceName, RingVersion.V3, busyPollMicros);
         };
     }
 

@@ -22,7 +22,7 @@ public final class EchoPeer {
                     return;
                 }
                 int length = frame.readableBytes();
-                ByteBuf reply = link.alloc().buffer(length);
+                ByteBuf reply = link.newFrame(length);
                 reply.writeBytes(frame, frame.readerIndex(), length);
                 reply.setBytes(AoeHeaderView.DESTINATION_OFFSET, frame, frame.readerIndex() + AoeHeaderView.SOURCE_OFFSET, 6);
                 link.mac().write(reply, AoeHeaderView.SOURCE_OFFSET);

@@ -169,29 +169,40 @@ public final class AoeDevice implements AutoCloseable {
         return length == 0 ? CompletableFuture.completedFuture(null) : null;
     }
 
+    private static final Runnable NOTHING = () -> { };
+
     private static boolean aligned(long offset, int length) {
         return offset % SECTOR_SIZE == 0 && length % SECTOR_SIZE == 0;
     }
 
     /** Whole sectors from {@code lba}, split into frames; the buffer's remaining bytes are a multiple of 512. */
     private CompletableFuture<Void> transfer(long lba, ByteBuffer buffer, boolean write) {
-        List<CompletableFuture<Integer>> frames = new ArrayList<>();
         int total = buffer.remaining() / SECTOR_SIZE;
+        if (total <= maxSectors) {   // one frame: no list, no allOf
+            AtaCommand c = command(lba, total, buffer, write);
+            engine.submit(c);
+            return c.done.thenRun(NOTHING);
+        }
+        List<CompletableFuture<Integer>> frames = new ArrayList<>();
         int base = buffer.position();
         for (int done = 0; done < total; ) {
             int n = Math.min(maxSectors, total - done);
             ByteBuffer part = buffer.duplicate().position(base + done * SECTOR_SIZE)
                     .limit(base + (done + n) * SECTOR_SIZE).slice();
-            AtaCommand c = write
-                    ? new AtaCommand(lba48 ? AtaCommands.WRITE_SECTORS_EXT : AtaCommands.WRITE_SECTORS, lba48,
-                            lba + done, n, part, null)
-                    : new AtaCommand(lba48 ? AtaCommands.READ_SECTORS_EXT : AtaCommands.READ_SECTORS, lba48,
-                            lba + done, n, null, part);
+            AtaCommand c = command(lba + done, n, part, write);
             engine.submit(c);
             frames.add(c.done);
             done += n;
         }
         return CompletableFuture.allOf(frames.toArray(CompletableFuture[]::new));
+    }
+
+    private AtaCommand command(long lba, int sectors, ByteBuffer data, boolean write) {
+        return write
+                ? new AtaCommand(lba48 ? AtaCommands.WRITE_SECTORS_EXT : AtaCommands.WRITE_SECTORS, lba48, lba, sectors,
+                        data, null)
+                : new AtaCommand(lba48 ? AtaCommands.READ_SECTORS_EXT : AtaCommands.READ_SECTORS, lba48, lba, sectors,
+                        null, data);
     }
 
     /** Makes completed writes durable: FLUSH CACHE EXT when advertised, else FLUSH CACHE; a no-op when neither is. */

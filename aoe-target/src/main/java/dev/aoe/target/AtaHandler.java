@@ -200,7 +200,7 @@ final class AtaHandler {
      */
     private ByteBuf begin(Export export, ByteBuf request, int aflags, int error, int status, int sectors,
                           int dataLength) {
-        ByteBuf reply = Responses.begin(target.alloc(), request, target.mac(), export, AtaArg.LENGTH + dataLength);
+        ByteBuf reply = Responses.begin(target.link(), request, export, AtaArg.LENGTH + dataLength);
         reply.writeByte(aflags & KNOWN_AFLAGS).writeByte(error).writeByte(sectors).writeByte(status);
         reply.writeBytes(request, request.readerIndex() + ARG + AtaArg.LBA_OFFSET, 6);
         reply.writeShort(0);

@@ -4,9 +4,9 @@ import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AoeHeader;
 import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.FrameCodec;
+import dev.aoe.link.FrameLink;
 import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 
 /**
  * Builds response frames straight from a request's bytes: MACs swapped, version 1, R set, reserved
@@ -19,8 +19,9 @@ final class Responses {
     }
 
     /** Starts a response with room for {@code argLength} bytes after the header. */
-    static ByteBuf begin(ByteBufAllocator alloc, ByteBuf request, MacAddress self, Export export, int argLength) {
-        ByteBuf out = alloc.buffer(Math.max(AoeHeaderView.MIN_FRAME_LENGTH, AoeHeaderView.LENGTH + argLength));
+    static ByteBuf begin(FrameLink link, ByteBuf request, Export export, int argLength) {
+        MacAddress self = link.mac();
+        ByteBuf out = link.newFrame(Math.max(AoeHeaderView.MIN_FRAME_LENGTH, AoeHeaderView.LENGTH + argLength));
         int r = request.readerIndex();
         out.writeBytes(request, r + AoeHeaderView.SOURCE_OFFSET, 6);
         self.writeTo(out);
@@ -44,8 +45,8 @@ final class Responses {
     }
 
     /** A bare error response: the header with E set and the error code, padded. */
-    static ByteBuf error(ByteBufAllocator alloc, ByteBuf request, MacAddress self, Export export, AoeError error) {
-        return finish(markError(begin(alloc, request, self, export, 0), error));
+    static ByteBuf error(FrameLink link, ByteBuf request, Export export, AoeError error) {
+        return finish(markError(begin(link, request, export, 0), error));
     }
 
     static ByteBuf finish(ByteBuf response) {

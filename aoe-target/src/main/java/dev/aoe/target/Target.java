@@ -186,7 +186,7 @@ public final class Target implements AutoCloseable {
     /** Answers with just the AoE header, E set. */
     void replyError(Export export, ByteBuf request, AoeError error) {
         export.stats().increment(AOE_ERRORS);
-        send(export, Responses.error(link.alloc(), request, link.mac(), export, error));
+        send(export, Responses.error(link, request, export, error));
     }
 
     /** Answers a decoded request with an argument, and with the E flag when {@code error} is given. */

@@ -15,6 +15,7 @@ import dev.aoe.target.store.FileBlockStore;
 import dev.aoe.target.store.StoreOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -48,6 +50,8 @@ public class TargetPathBenchmark {
 
     private static final MacAddress TARGET = MacAddress.parse("02:00:00:00:00:01");
     private static final MacAddress CLIENT = MacAddress.parse("02:00:00:00:00:02");
+
+    private static final int FRAMES = 1024;
 
     @Param({"2", "17"})
     int sectors;
@@ -91,15 +95,28 @@ public class TargetPathBenchmark {
         Files.deleteIfExists(image);
     }
 
-    @Benchmark
-    public long serveRead() {
-        handler.onFrame(read);
+    /**
+     * Serves {@value #FRAMES} frames as a link's receive thread would: with Netty's thread-local
+     * recycling on (the links' threads are FastThreadLocalThreads; JMH's are not).
+     */
+    private long serve(ByteBuf request) {
+        FastThreadLocalThread.runWithFastThreadLocal(() -> {
+            for (int i = 0; i < FRAMES; i++) {
+                handler.onFrame(request);
+            }
+        });
         return sent;
     }
 
     @Benchmark
+    @OperationsPerInvocation(FRAMES)
+    public long serveRead() {
+        return serve(read);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(FRAMES)
     public long serveWrite() {
-        handler.onFrame(write);
-        return sent;
+        return serve(write);
     }
 }

@@ -24,7 +24,10 @@ final class TargetUnderTest implements AutoCloseable {
         this.log = log;
     }
 
-    /** {@code kind}: {@code vblade}, or {@code aoe-LINK} for our target with {@code --link LINK}. */
+    /**
+     * {@code kind}: {@code vblade}, or {@code aoe-LINK} for our target with {@code --link LINK}, or
+     * {@code aoe-LINK@MICROS} for that and {@code --busy-poll MICROS}.
+     */
     static TargetUnderTest start(String kind, VethPair pair, Path image) throws IOException {
         List<String> command = new ArrayList<>();
         if (kind.equals("vblade")) {
@@ -34,8 +37,10 @@ final class TargetUnderTest implements AutoCloseable {
             if (jar == null || !Files.isRegularFile(Path.of(jar))) {
                 throw new IllegalStateException("AOE_TARGET_JAR must name aoe-target's -cli.jar (./aoe bench sets it)");
             }
+            String[] link = kind.substring(4).split("@");
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
-                    "target", "--link", kind.substring(4), "-b", "64", "0", "1", pair.inside(), image.toString()));
+                    "target", "--link", link[0], "--busy-poll", link.length > 1 ? link[1] : "50", "-b", "64", "0", "1",
+                    pair.inside(), image.toString()));
         } else {
             throw new IllegalArgumentException("unknown target " + kind);
         }
@@ -47,7 +52,12 @@ final class TargetUnderTest implements AutoCloseable {
 
     /** User plus system CPU seconds the process has used so far, all threads. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return cpuSeconds(process.pid());
+    }
+
+    /** User plus system CPU seconds process {@code pid} has used so far, all threads. */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / USER_HZ;   // fields 14 and 15 of stat
     }

@@ -45,6 +45,11 @@ final class BlockRing extends RxRing {
     }
 
     @Override
+    boolean ready() {
+        return (status(next * blockSize + BLOCK_STATUS) & TP_STATUS_USER) != 0;
+    }
+
+    @Override
     int drain(FrameSink sink, int budget) {
         int delivered = 0;
         while (delivered < budget) {

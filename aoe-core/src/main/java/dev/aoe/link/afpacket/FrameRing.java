@@ -37,6 +37,11 @@ final class FrameRing extends RxRing {
     }
 
     @Override
+    boolean ready() {
+        return (status(next * frameSize + STATUS) & TP_STATUS_USER) != 0;
+    }
+
+    @Override
     int drain(FrameSink sink, int budget) {
         int delivered = 0;
         while (delivered < budget) {

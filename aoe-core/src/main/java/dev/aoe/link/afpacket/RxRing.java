@@ -59,6 +59,9 @@ abstract class RxRing implements AutoCloseable {
      */
     abstract int drain(FrameSink sink, int budget);
 
+    /** True when the kernel has handed over the next slot (or block): {@link #drain} would deliver. */
+    abstract boolean ready();
+
     /** Frames longer than a slot, dropped (only possible if the MTU grew after the link opened). */
     long truncated() {
         return truncated;

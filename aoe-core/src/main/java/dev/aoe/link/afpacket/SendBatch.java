@@ -30,6 +30,7 @@ final class SendBatch implements AutoCloseable {
     private final Memory block;
     private final ByteBuffer layout;
     private final ByteBuf slots;
+    private final ByteBuf[] views;
     private final int capacity;
     private final int slotSize;
     private final int iovecs;
@@ -46,6 +47,10 @@ final class SendBatch implements AutoCloseable {
         block.clear();
         this.layout = block.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
         this.slots = Unpooled.wrappedBuffer(block.getByteBuffer(data, (long) capacity * slotSize));
+        this.views = new ByteBuf[capacity];
+        for (int i = 0; i < capacity; i++) {
+            views[i] = Unpooled.unreleasableBuffer(slots.slice(i * slotSize, slotSize));
+        }
         long address = Pointer.nativeValue(block);
         for (int i = 0; i < capacity; i++) {
             layout.putLong(i * MMSGHDR + MSG_IOV, address + iovecs + (long) i * IOVEC);
@@ -56,6 +61,27 @@ final class SendBatch implements AutoCloseable {
 
     int count() {
         return count;
+    }
+
+    int slotSize() {
+        return slotSize;
+    }
+
+    /** The next free slot as an empty buffer, to build a frame in place; {@link #commit} sends it. */
+    ByteBuf nextSlot() {
+        return views[count].clear();
+    }
+
+    /** True when {@code frame} is {@link #nextSlot()}'s buffer with its frame starting at the slot's start. */
+    boolean isNextSlot(ByteBuf frame) {
+        return count < capacity && frame == views[count] && frame.readerIndex() == 0;
+    }
+
+    /** Queues the frame built in {@link #nextSlot()}; true when the batch is now full. */
+    boolean commit(ByteBuf slot) {
+        layout.putLong(iovecs + count * IOVEC + IOV_LEN, slot.readableBytes());
+        count++;
+        return count == capacity;
     }
 
     /** Copies the frame's readable bytes into the next slot; true when the batch is now full. */

@@ -7,6 +7,7 @@ import dev.aoe.link.LinkException;
 import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -111,7 +112,7 @@ public final class PcapLink implements FrameLink {
                 frame.release();
             }
         };
-        receiver = new Thread(() -> receiveLoop(listener), "pcap-" + name());
+        receiver = new FastThreadLocalThread(() -> receiveLoop(listener), "pcap-" + name());
         receiver.setDaemon(true);
         receiver.start();
     }

@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A {@link BlockStore} over a file (or block device) through positional {@link FileChannel} I/O,
- * safe for concurrent use. Ranges are locked in 64 KiB chunks (read locks for reads, write locks for
+ * A {@link BlockStore} over a file or block device, safe for concurrent use. A regular file is mapped
+ * into memory ({@link MappedRegion}), so reads and writes are copies to and from the page cache and
+ * FLUSH is msync plus fsync; with {@code --sync} (O_DSYNC) or {@code --direct} (O_DIRECT), and for
+ * block devices, I/O goes through positional {@link FileChannel} calls. Ranges are locked in 64 KiB chunks (read locks for reads, write locks for
  * writes, taken in a fixed order), so overlapping requests never interleave.
  */
 public final class FileBlockStore implements BlockStore {
@@ -83,7 +85,9 @@ public final class FileBlockStore implements BlockStore {
             long exported = window(file, fileSectors, options, channel);
             FileChannel direct = options.direct() ? openDirect(file, modes, warnings) : null;
             long offsetBytes = options.offsetSectors() * SECTOR_SIZE;
-            MappedRegion mapped = direct == null ? map(file, channel, offsetBytes, exported * SECTOR_SIZE) : null;
+            // --sync and --direct write through the channel (O_DSYNC, O_DIRECT); everything else through a mapping
+            MappedRegion mapped = direct == null && !options.sync()
+                    ? map(file, channel, offsetBytes, exported * SECTOR_SIZE, !options.readOnly()) : null;
             return new FileBlockStore(file, channel, direct, mapped, offsetBytes, exported, options.readOnly(),
                     warnings);
         } catch (NoSuchFileException e) {
@@ -96,12 +100,12 @@ public final class FileBlockStore implements BlockStore {
     }
 
     /** Regular files are read through a mapping; block devices (and any file that refuses) through pread. */
-    private static MappedRegion map(Path file, FileChannel channel, long start, long length) {
+    private static MappedRegion map(Path file, FileChannel channel, long start, long length, boolean writable) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try {
-            return MappedRegion.map(channel, start, length);
+            return MappedRegion.map(channel, start, length, writable);
         } catch (IOException | UnsupportedOperationException e) {
             return null;
         }
@@ -200,7 +204,7 @@ public final class FileBlockStore implements BlockStore {
                 try {
                     mapped.read(position, length, dst);
                 } catch (InternalError e) {   // SIGBUS: the file was truncated under the mapping
-                    throw new IOException(file + " is shorter than when it was opened: " + e.getMessage(), e);
+                    throw new IOException(file + ": cannot read the mapped file (truncated?): " + e.getMessage(), e);
                 }
                 return;
             }
@@ -233,6 +237,14 @@ public final class FileBlockStore implements BlockStore {
         int length = count * SECTOR_SIZE;
         locks.lock(position, length, true);
         try {
+            if (mapped != null) {
+                try {
+                    mapped.write(position, length, src, srcIndex);
+                } catch (InternalError e) {   // SIGBUS: no space for a hole's page, or the file was truncated
+                    throw new IOException(file + ": cannot write the mapped file (disk full?): " + e.getMessage(), e);
+                }
+                return;
+            }
             if (aligned(position, length)) {
                 ByteBuffer data = directBuffer.get().clear().limit(length);
                 src.getBytes(srcIndex, data);
@@ -252,6 +264,9 @@ public final class FileBlockStore implements BlockStore {
 
     @Override
     public void flush() throws IOException {
+        if (mapped != null) {
+            mapped.force();
+        }
         channel.force(false);
     }
 
@@ -259,7 +274,7 @@ public final class FileBlockStore implements BlockStore {
     public void close() throws IOException {
         try {
             if (!readOnly) {
-                channel.force(false);
+                flush();
             }
         } finally {
             channel.close();
