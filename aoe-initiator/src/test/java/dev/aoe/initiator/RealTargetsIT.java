@@ -3,7 +3,7 @@ package dev.aoe.initiator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.hash.Hashing;
-import dev.aoe.link.pcap.PcapLink;
+import dev.aoe.link.LinkKind;
 import dev.aoe.testing.NetworkNamespace;
 import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.TargetProcess;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The initiator library against real targets across a veth pair into a test namespace: Debian's
- * vblade and ./aoe target, at MTU 1500 and 9000. Discover, read the whole image and compare its
+ * vblade and ./aoe target, at MTU 1500 and 9000, over pcap4j and AF_PACKET links (ours on both ends). Discover, read the whole image and compare its
  * checksum with the file, write a pattern and find it in the file on disk; against our target also
  * several threads of random reads and writes over distinct ranges, verified.
  */
@@ -34,19 +34,23 @@ class RealTargetsIT {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} at MTU {1}")
-    @CsvSource({"vblade, 1500", "vblade, 9000", "aoe-target, 1500", "aoe-target, 9000"})
-    void readsAndWritesARealTarget(String kind, int mtu) throws Exception {
+    @ParameterizedTest(name = "{0} at MTU {1}, {2} links")
+    @CsvSource({"vblade, 1500, pcap", "vblade, 9000, pcap", "vblade, 1500, afpacket",
+            "aoe-target, 1500, pcap", "aoe-target, 9000, pcap", "aoe-target, 1500, afpacket",
+            "aoe-target, 9000, afpacket"})
+    void readsAndWritesARealTarget(String kind, int mtu, String link) throws Exception {
         Prerequisites.requireRoot();
         Prerequisites.requireLibpcap();
+        LinkKind linkKind = LinkKind.of(link);
         Path file = dir.resolve("disk.img");
         byte[] image = new byte[SECTORS * 512];
         new Random(mtu).nextBytes(image);
         Files.write(file, image);
         try (NetworkNamespace ns = NetworkNamespace.create(mtu)) {
-            AutoCloseable target = kind.equals("vblade") ? vblade(ns, file) : TargetProcess.start(ns, 1, "4", "2",
-                    ns.inside(), file.toString());
-            try (target; Initiator initiator = Initiator.builder().link(PcapLink.open(ns.outside())).deadTime(WAIT).build()) {
+            AutoCloseable target = kind.equals("vblade") ? vblade(ns, file) : TargetProcess.start(ns, 1, "--link", link,
+                    "4", "2", ns.inside(), file.toString());
+            try (target; Initiator initiator = Initiator.builder().link(linkKind.open(ns.outside())).deadTime(WAIT)
+                    .build()) {
                 List<TargetInfo> found = initiator.discover(WAIT, 1);
                 assertThat(found).extracting(TargetInfo::address).containsExactly(new AoeAddress(4, 2));
                 AoeDevice disk = initiator.open(new AoeAddress(4, 2), WAIT);

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The real Linux initiator: Debian 12's kernel boots in QEMU with its root file system on
@@ -31,9 +31,9 @@ class LinuxInitiatorBootIT {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "MTU {0}")
-    @ValueSource(ints = {1500, 9000})
-    void linuxBootsWithItsRootOnAoeTarget(int mtu) throws Exception {
+    @ParameterizedTest(name = "MTU {0}, {1} link")
+    @CsvSource({"1500, pcap", "9000, pcap", "1500, afpacket", "9000, afpacket"})
+    void linuxBootsWithItsRootOnAoeTarget(int mtu, String link) throws Exception {
         Prerequisites.requireRoot();
         Prerequisites.requireLibpcap();
         DebianKernel kernel = DebianKernel.get();
@@ -46,7 +46,8 @@ class LinuxInitiatorBootIT {
         String checksum = Hashing.sha256().hashBytes(data).toString();
 
         try (NetworkNamespace ns = NetworkNamespace.withTap(mtu);
-             TargetProcess target = TargetProcess.start(ns, 1, "0", "1", ns.inside(), root.toString());
+             TargetProcess target = TargetProcess.start(ns, 1, "--link", link, "0", "1", ns.inside(),
+                     root.toString());
              QemuGuest guest = QemuGuest.boot(ns, kernel.vmlinux(), initrd, "aoetest.mtu=" + mtu)) {
             String marker = guest.await(l -> l.contains("AOE-MARKER") || l.contains("AOE-ROOT-FAIL")
                     || l.contains("Kernel panic"), BOOT_TIMEOUT);

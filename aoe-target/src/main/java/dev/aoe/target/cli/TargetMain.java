@@ -2,6 +2,7 @@ package dev.aoe.target.cli;
 
 import dev.aoe.cli.CommandLines;
 import dev.aoe.cli.VersionProvider;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -15,6 +16,10 @@ public final class TargetMain implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // a server's steady state allocates nothing per frame; Netty's sampling leak detector would
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         int code = CommandLines.execute(new TargetMain(), args);
         if (code != 0) {
             System.exit(code);
