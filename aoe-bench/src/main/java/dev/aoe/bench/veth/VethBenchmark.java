@@ -60,7 +60,7 @@ public class VethBenchmark {
     static final int PAGE = 4096;
     static final int BATCH = 256;
 
-    @Param({"aoe-afpacket", "aoe-pcap", "vblade"})
+    @Param({"aoe-afpacket", "aoe-afpacket-v3", "aoe-pcap", "vblade"})
     String target;
 
     @Param({"1500", "9000"})
