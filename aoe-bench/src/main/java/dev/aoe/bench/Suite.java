@@ -71,7 +71,7 @@ public final class Suite {
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, Map<String, Double>> sideFigures = readSide(side);
-        Files.writeString(out.resolve("summary.md"), summary(results, sideFigures));
+        Files.writeString(out.resolve("summary.md"), summary(results, sideFigures) + comparison(results, sideFigures));
         chart(results, out.resolve("throughput.png"));
         System.out.println("results in " + out.toAbsolutePath() + ": jmh.json, side.jsonl, summary.md, throughput.png");
     }
@@ -115,12 +115,12 @@ public final class Suite {
                 .append("Java ").append(System.getProperty("java.version")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ")
                 .append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)).append(".\n\n")
-                .append("| benchmark | params | score | error | unit | B/op | target CPU µs/frame | ceiling frames/s |\n")
+                .append("| benchmark | params | score | error | unit | B/op (benchmark JVM) | target CPU µs/frame | ceiling frames/s |\n")
                 .append("|---|---|---|---|---|---|---|---|\n");
         for (RunResult r : results) {
             Result<?> primary = r.getPrimaryResult();
             String name = r.getParams().getBenchmark();
-            Result<?> alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
+            Result<?> alloc = allocation(r);
             Map<String, Double> extra = side.getOrDefault(key(name, params(r)), Map.of());
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %s | %s | %s | %s |%n",
                     name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1), params(r),
@@ -131,6 +131,79 @@ public final class Suite {
                     extra.containsKey("carriedFramesPerSecond")
                             ? String.format(Locale.ROOT, "%.0f", extra.get("carriedFramesPerSecond")) : ""));
         }
+        return md.toString();
+    }
+
+    private static Result<?> allocation(RunResult r) {
+        Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+        return alloc != null ? alloc : r.getSecondaryResults().get("\u00b7gc.alloc.rate.norm");
+    }
+
+    /**
+     * The veth matrix side by side: for each workload, MTU and window, our target on AF_PACKET against
+     * vblade (throughput and the ratio, CPU per frame and the ratio), the other links, and our frame
+     * rate as a share of the veth's raw one-way frame rate.
+     */
+    private static String comparison(Collection<RunResult> results, Map<String, Map<String, Double>> side) {
+        Map<String, Map<String, RunResult>> rows = new LinkedHashMap<>();
+        Map<String, Double> ceiling = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            if (name.endsWith("VethCeilingBenchmark.sendFullFrames")) {
+                Map<String, Double> extra = side.getOrDefault(key(name, params(r)), Map.of());
+                ceiling.put(r.getParams().getParam("mtu"), extra.getOrDefault("carriedFramesPerSecond", 0.0));
+            }
+            if (name.contains("VethBenchmark.")) {
+                String row = name.substring(name.lastIndexOf('.') + 1) + "|" + r.getParams().getParam("mtu") + "|"
+                        + r.getParams().getParam("window");
+                rows.computeIfAbsent(row, k -> new LinkedHashMap<>()).put(r.getParams().getParam("target"), r);
+            }
+        }
+        if (rows.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Our target beside vblade over veth\n\n")
+                .append("Throughput in MB/s (sequential, full frames: 1,024 B at MTU 1500, 8,704 B at 9000) or IOPS ")
+                .append("(4 KiB random); CPU is the target process's user + system time per frame served.\n\n")
+                .append("| workload | MTU | window | aoe afpacket | vblade | ratio | CPU µs/frame aoe | vblade | ratio ")
+                .append("| aoe pcap | aoe afpacket-v3 | share of veth ceiling |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, RunResult>> row : rows.entrySet()) {
+            String[] k = row.getKey().split("\\|");
+            Map<String, RunResult> byTarget = row.getValue();
+            boolean random = k[0].startsWith("random");
+            double frameBytes = k[1].equals("9000") ? 17 * 512 : 2 * 512;
+            java.util.function.Function<String, String> rate = t -> {
+                RunResult r = byTarget.get(t);
+                if (r == null) {
+                    return "";
+                }
+                double ops = r.getPrimaryResult().getScore();
+                return String.format(Locale.ROOT, random ? "%.0f" : "%.0f MB/s", random ? ops : ops * frameBytes / 1e6);
+            };
+            java.util.function.Function<String, Double> cpu = t -> byTarget.get(t) == null ? null
+                    : side.getOrDefault(key(byTarget.get(t).getParams().getBenchmark(), params(byTarget.get(t))), Map.of())
+                            .get("cpuSecondsPerFrame");
+            RunResult ours = byTarget.get("aoe-afpacket");
+            RunResult vblade = byTarget.get("vblade");
+            Double ourCpu = cpu.apply("aoe-afpacket");
+            Double vbladeCpu = cpu.apply("vblade");
+            double framesPerOp = random ? Math.ceil(8.0 / (frameBytes / 512)) : 1;
+            Double limit = ceiling.get(k[1]);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    k[0], k[1], k[2], rate.apply("aoe-afpacket"), rate.apply("vblade"),
+                    ours == null || vblade == null ? "" : String.format(Locale.ROOT, "%.2f×",
+                            ours.getPrimaryResult().getScore() / vblade.getPrimaryResult().getScore()),
+                    ourCpu == null ? "" : String.format(Locale.ROOT, "%.2f", ourCpu * 1e6),
+                    vbladeCpu == null ? "" : String.format(Locale.ROOT, "%.2f", vbladeCpu * 1e6),
+                    ourCpu == null || vbladeCpu == null ? "" : String.format(Locale.ROOT, "%.2f", ourCpu / vbladeCpu),
+                    rate.apply("aoe-pcap"), rate.apply("aoe-afpacket-v3"),
+                    ours == null || limit == null || limit == 0 ? "" : String.format(Locale.ROOT, "%.0f%%",
+                            100 * ours.getPrimaryResult().getScore() * framesPerOp / limit)));
+        }
+        ceiling.forEach((mtu, fps) -> md.append(String.format(Locale.ROOT,
+                "%nveth ceiling at MTU %s: %.0f full-size frames/s one way (AF_PACKET, sendmmsg batches of 64).%n",
+                mtu, fps)));
         return md.toString();
     }
 
