@@ -30,7 +30,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * {@code ./aoe bench suite [--quick] [--out DIR]}: every benchmark of this module (the veth ones need
- * root and vblade), JMH's JSON in {@code DIR/jmh.json}, the CPU-per-frame and ceiling figures in
+ * root and vblade) into DIR (default {@code aoe-bench/results/TIMESTAMP}): JMH's JSON in {@code DIR/jmh.json}, the CPU-per-frame and ceiling figures in
  * {@code DIR/side.jsonl}, and {@code DIR/summary.md} with {@code DIR/throughput.png}: our target
  * beside vblade by window and MTU. {@code --quick} runs only the sequential reads over veth.
  */
@@ -44,7 +44,9 @@ public final class Suite {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
-        Path out = Path.of("results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        String root = System.getenv("AOE_ROOT");   // set by ./aoe: results go under aoe-bench/results
+        Path out = (root == null ? Path.of("results") : Path.of(root, "aoe-bench", "results"))
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;

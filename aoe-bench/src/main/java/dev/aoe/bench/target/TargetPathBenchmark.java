@@ -15,6 +15,7 @@ import dev.aoe.target.store.FileBlockStore;
 import dev.aoe.target.store.StoreOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")   // as ./aoe target runs
+@Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TargetPathBenchmark {
@@ -76,6 +77,7 @@ public class TargetPathBenchmark {
 
     @Setup
     public void setUp() throws Exception {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);   // as ./aoe target runs
         image = Files.createTempFile(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"), "aoe-path", ".img");
         FileBlockStore store = FileBlockStore.open(image, new StoreOptions(false, 0, 0, 64L << 20, false, false));
         target = new Target(new NullLink(), List.of(new Export(0, 1, store, ExportState.inMemory(), 64, "bench")), null);
