@@ -223,7 +223,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     public void frame(int offset, int length) {
         try {
             handler.onFrame(view.setIndex(offset, offset + length));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {   // InternalError: a fault in a mapped file, reported late
             log.warn("{}: frame handler failed", name(), e);
         } finally {
             slotLent = false;   // a slot lent but not sent is simply reused

@@ -237,12 +237,8 @@ public final class FileBlockStore implements BlockStore {
         int length = count * SECTOR_SIZE;
         locks.lock(position, length, true);
         try {
-            if (mapped != null) {
-                try {
-                    mapped.write(position, length, src, srcIndex);
-                } catch (InternalError e) {   // SIGBUS: no space for a hole's page, or the file was truncated
-                    throw new IOException(file + ": cannot write the mapped file (disk full?): " + e.getMessage(), e);
-                }
+            if (mapped != null && mapped.writable()) {
+                mapped.write(position, length, src, srcIndex, channel);
                 return;
             }
             if (aligned(position, length)) {

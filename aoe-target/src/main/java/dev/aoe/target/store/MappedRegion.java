@@ -3,28 +3,45 @@ package dev.aoe.target.store;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
  * The exported bytes of a regular file mapped into memory, in pieces of up to 1 GiB: a read or a
  * write becomes a memory copy between the frame and the page cache, with no system call and no
- * allocation. A page the file system cannot back (a hole on a full disk, a file truncated by someone
- * else) raises an {@link InternalError} from the copy, which the store turns into an I/O error.
+ * allocation. A write through a mapping into a hole the file system cannot fill (a full disk) would
+ * raise SIGBUS, which the JVM reports as an {@link InternalError} at some later point, not at the copy:
+ * so the first write into each 4 KiB page goes through {@code pwrite} (the page's current bytes, then
+ * the copy), where a full disk is an ordinary {@link IOException}, and the page is remembered as backed.
  */
 final class MappedRegion {
 
     private static final int PIECE_SHIFT = 30;
     private static final long PIECE = 1L << PIECE_SHIFT;
+    private static final int PAGE_SHIFT = 12;
+    private static final int PAGE = 1 << PAGE_SHIFT;
+    /** Beyond this many pages the bitmap would be large: such regions are only read through the mapping. */
+    private static final long MAX_TRACKED_PAGES = 1L << 28;
 
     private final long start;
+    private final long end;
     private final ByteBuf[] pieces;
     private final MappedByteBuffer[] maps;
+    private final long[] backed;
 
-    private MappedRegion(long start, ByteBuf[] pieces, MappedByteBuffer[] maps) {
+    private MappedRegion(long start, long length, ByteBuf[] pieces, MappedByteBuffer[] maps, boolean writable) {
         this.start = start;
+        this.end = start + length;
         this.pieces = pieces;
         this.maps = maps;
+        long pages = ((end - 1) >>> PAGE_SHIFT) + 1;
+        this.backed = writable && pages <= MAX_TRACKED_PAGES ? new long[(int) ((pages + 63) >>> 6)] : null;
+    }
+
+    /** True when writes may go through the mapping (see {@link #write}); else the store writes through its channel. */
+    boolean writable() {
+        return backed != null;
     }
 
     /** Maps {@code [start, start + length)} of {@code channel}, writable or read-only. */
@@ -39,7 +56,7 @@ final class MappedRegion {
             maps[i] = mapped;
             pieces[i] = Unpooled.wrappedBuffer(mapped);
         }
-        return new MappedRegion(start, pieces, maps);
+        return new MappedRegion(start, length, pieces, maps, writable);
     }
 
     /** Appends bytes {@code [position, position + length)} of the file to {@code dst}. */
@@ -55,8 +72,37 @@ final class MappedRegion {
         }
     }
 
-    /** Copies {@code length} bytes of {@code src} from {@code srcIndex} to file position {@code position}. */
-    void write(long position, int length, ByteBuf src, int srcIndex) {
+    /**
+     * Copies {@code length} bytes of {@code src} from {@code srcIndex} to file position {@code position};
+     * the caller holds the write lock of every 64 KiB chunk the range touches (so of its pages too).
+     */
+    void write(long position, int length, ByteBuf src, int srcIndex, FileChannel channel) throws IOException {
+        for (long p = position >>> PAGE_SHIFT; p <= (position + length - 1) >>> PAGE_SHIFT; p++) {
+            if ((backed[(int) (p >>> 6)] & (1L << p)) == 0) {
+                back(p, channel);
+            }
+        }
+        copy(position, length, src, srcIndex);
+    }
+
+    /** Writes page {@code p}'s current bytes with pwrite, so the file system allocates it now or says it cannot. */
+    private void back(long p, FileChannel channel) throws IOException {
+        long from = Math.max(p << PAGE_SHIFT, start);
+        long to = Math.min((p + 1) << PAGE_SHIFT, end);
+        ByteBuffer page = ByteBuffer.allocate((int) (to - from));   // once per page of the file, ever
+        while (page.hasRemaining()) {   // pread, not the mapping: a tmpfs read fault would allocate the page
+            if (channel.read(page, from + page.position()) < 0) {
+                break;
+            }
+        }
+        page.clear();
+        while (page.hasRemaining()) {
+            channel.write(page, from + page.position());
+        }
+        backed[(int) (p >>> 6)] |= 1L << p;
+    }
+
+    private void copy(long position, int length, ByteBuf src, int srcIndex) {
         long at = position - start;
         while (length > 0) {
             ByteBuf piece = pieces[(int) (at >>> PIECE_SHIFT)];
