@@ -38,8 +38,8 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     private final RxRing ring;
     private final ByteBuf view;
     private final SendBatch replies;
-    private final SendBatch direct;
-    private final SendBatch bursts;
+    /** Frames sent from threads other than the receive thread; also the lock they take. */
+    private final SendBatch others;
     private final long busyPollNanos;
     private FrameHandler handler;
     /** The receive thread has lent the next reply slot out through {@link #newFrame}. */
@@ -55,8 +55,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         this.ring = ring;
         this.view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN)));
         this.replies = new SendBatch(BATCH, info.mtu() + 14);
-        this.direct = new SendBatch(1, info.mtu() + 14);
-        this.bursts = new SendBatch(BATCH, info.mtu() + 14);
+        this.others = new SendBatch(BATCH, info.mtu() + 14);
     }
 
     /** Opens {@code interfaceName} with a TPACKET_V2 ring, the right one for request and response. */
@@ -256,12 +255,12 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
                 }
                 return;
             }
-            synchronized (direct) {
+            synchronized (others) {
                 if (closed) {
                     throw new LinkException(name() + " is closed");
                 }
-                direct.add(frame);
-                direct.flush(fd, name());
+                others.add(frame);
+                others.flush(fd, name());
             }
         } finally {
             frame.release();
@@ -276,22 +275,22 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         }
         int next = 0;
         try {
-            synchronized (direct) {
+            synchronized (others) {
                 if (closed) {
                     throw new LinkException(name() + " is closed");
                 }
                 while (next < frames.size()) {
                     ByteBuf frame = frames.get(next++);
                     try {
-                        if (bursts.add(frame)) {
-                            bursts.flush(fd, name());
+                        if (others.add(frame)) {
+                            others.flush(fd, name());
                         }
                     } finally {
                         frame.release();
                     }
                 }
-                if (bursts.count() > 0) {
-                    bursts.flush(fd, name());
+                if (others.count() > 0) {
+                    others.flush(fd, name());
                 }
             }
         } finally {
@@ -327,14 +326,13 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         }
     }
 
+    /** Called once {@code closed} is set, by the receive thread as it leaves or by close() if it never started. */
     private void free() {
-        synchronized (direct) {
-            closed = true;
+        synchronized (others) {
             ring.close();
             LibC.close(fd);
             replies.close();
-            direct.close();
-            bursts.close();
+            others.close();
         }
     }
 
