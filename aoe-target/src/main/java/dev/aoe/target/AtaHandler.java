@@ -126,7 +126,7 @@ final class AtaHandler {
             export.stats().increment(DROPPED_BUSY);   // beyond the buffer count: dropped, as AoEr11 says
             return;
         }
-        ByteBuf copy = target.alloc().buffer(request.readableBytes()).writeBytes(request, request.readerIndex(),
+        ByteBuf copy = target.link().alloc().buffer(request.readableBytes()).writeBytes(request, request.readerIndex(),
                 request.readableBytes());
         try {
             io.execute(() -> {

@@ -22,7 +22,6 @@ import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
 import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -86,14 +85,6 @@ public final class Target implements AutoCloseable {
     /** Sectors per ATA request this link carries: (MTU - 22) / 512, so 2 at 1500 and 17 at 9000. */
     public int maxSectors() {
         return maxSectors;
-    }
-
-    MacAddress mac() {
-        return link.mac();
-    }
-
-    ByteBufAllocator alloc() {
-        return link.alloc();
     }
 
     Executor io() {
