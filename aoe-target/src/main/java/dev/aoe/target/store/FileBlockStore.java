@@ -20,8 +20,9 @@ import java.util.Set;
  * A {@link BlockStore} over a file or block device, safe for concurrent use. A regular file is mapped
  * into memory ({@link MappedRegion}), so reads and writes are copies to and from the page cache and
  * FLUSH is msync plus fsync; with {@code --sync} (O_DSYNC) or {@code --direct} (O_DIRECT), and for
- * block devices, I/O goes through positional {@link FileChannel} calls. Ranges are locked in 64 KiB chunks (read locks for reads, write locks for
- * writes, taken in a fixed order), so overlapping requests never interleave.
+ * block devices, I/O goes through positional {@link FileChannel} calls. Ranges are locked in 64 KiB
+ * chunks (read locks for reads, write locks for writes, taken in a fixed order), so overlapping
+ * requests never interleave.
  */
 public final class FileBlockStore implements BlockStore {
 
@@ -99,7 +100,7 @@ public final class FileBlockStore implements BlockStore {
         }
     }
 
-    /** Regular files are read through a mapping; block devices (and any file that refuses) through pread. */
+    /** Regular files go through a mapping; block devices (and any file that cannot be mapped) through the channel. */
     private static MappedRegion map(Path file, FileChannel channel, long start, long length, boolean writable) {
         if (!Files.isRegularFile(file)) {
             return null;
@@ -203,7 +204,7 @@ public final class FileBlockStore implements BlockStore {
             if (mapped != null) {
                 try {
                     mapped.read(position, length, dst);
-                } catch (InternalError e) {   // SIGBUS: the file was truncated under the mapping
+                } catch (InternalError e) {   // SIGBUS, when reported at the copy (compiled code reports it later)
                     throw new IOException(file + ": cannot read the mapped file (truncated?): " + e.getMessage(), e);
                 }
                 return;

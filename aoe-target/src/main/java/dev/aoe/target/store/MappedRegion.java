@@ -61,15 +61,10 @@ final class MappedRegion {
 
     /** Appends bytes {@code [position, position + length)} of the file to {@code dst}. */
     void read(long position, int length, ByteBuf dst) {
-        long at = position - start;
-        while (length > 0) {
-            ByteBuf piece = pieces[(int) (at >>> PIECE_SHIFT)];
-            int offset = (int) (at & (PIECE - 1));
-            int n = Math.min(length, piece.capacity() - offset);
-            dst.writeBytes(piece, offset, n);
-            at += n;
-            length -= n;
-        }
+        int at = dst.writerIndex();
+        dst.ensureWritable(length);
+        transfer(position, length, dst, at, false);
+        dst.writerIndex(at + length);
     }
 
     /**
@@ -82,7 +77,7 @@ final class MappedRegion {
                 back(p, channel);
             }
         }
-        copy(position, length, src, srcIndex);
+        transfer(position, length, src, srcIndex, true);
     }
 
     /** Writes page {@code p}'s current bytes with pwrite, so the file system allocates it now or says it cannot. */
@@ -102,15 +97,20 @@ final class MappedRegion {
         backed[(int) (p >>> 6)] |= 1L << p;
     }
 
-    private void copy(long position, int length, ByteBuf src, int srcIndex) {
+    /** Copies between the mapping at file {@code position} and {@code buf} at {@code index}, piece by piece. */
+    private void transfer(long position, int length, ByteBuf buf, int index, boolean toFile) {
         long at = position - start;
         while (length > 0) {
             ByteBuf piece = pieces[(int) (at >>> PIECE_SHIFT)];
             int offset = (int) (at & (PIECE - 1));
             int n = Math.min(length, piece.capacity() - offset);
-            piece.setBytes(offset, src, srcIndex, n);
+            if (toFile) {
+                piece.setBytes(offset, buf, index, n);
+            } else {
+                piece.getBytes(offset, buf, index, n);
+            }
             at += n;
-            srcIndex += n;
+            index += n;
             length -= n;
         }
     }
