@@ -4,7 +4,7 @@ import dev.aoe.capture.CapturingLink;
 import dev.aoe.capture.PcapFileWriter;
 import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.Durations;
-import dev.aoe.cli.LinkKinds;
+import dev.aoe.cli.LinkOption;
 import dev.aoe.initiator.AoeAddress;
 import dev.aoe.initiator.AoeDevice;
 import dev.aoe.initiator.AoeIoException.DeviceNotFoundException;
@@ -13,12 +13,12 @@ import dev.aoe.initiator.TargetInfo;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.LinkKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every initiator command shares: interfaces, timeout, capture. */
@@ -40,10 +40,8 @@ final class InitiatorOptions {
     @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame sent and received to a pcap file.")
     Path pcap;
 
-    @Option(names = "--link", paramLabel = "KIND", defaultValue = "pcap", converter = LinkKinds.class,
-            completionCandidates = LinkKinds.class,
-            description = "How frames reach the interface: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    LinkKind linkKind;
+    @Mixin
+    LinkOption linkOption;
 
     private PcapFileWriter capture;
 
@@ -60,7 +58,7 @@ final class InitiatorOptions {
                 capture = new PcapFileWriter(pcap);
             }
             for (String name : names) {
-                FrameLink link = linkKind.open(name);
+                FrameLink link = linkOption.kind().open(name);
                 opened.add(link);
                 builder.link(capture == null ? link : new CapturingLink(link, capture));
             }

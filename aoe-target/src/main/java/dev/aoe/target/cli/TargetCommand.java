@@ -6,10 +6,9 @@ import dev.aoe.cli.ByteSizes;
 import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.CommandLines;
 import dev.aoe.cli.VersionProvider;
-import dev.aoe.cli.LinkKinds;
+import dev.aoe.cli.LinkOption;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.LinkKind;
 import dev.aoe.target.Export;
 import dev.aoe.target.ExportState;
 import dev.aoe.target.Target;
@@ -77,10 +76,8 @@ public final class TargetCommand implements Runnable {
     @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame sent and received to a pcap file.")
     Path pcap;
 
-    @Option(names = "--link", paramLabel = "KIND", defaultValue = "pcap", converter = LinkKinds.class,
-            completionCandidates = LinkKinds.class,
-            description = "How frames reach the interface: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    LinkKind link;
+    @Mixin
+    LinkOption link;
 
     @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "50",
             description = "With --link afpacket: after serving frames, watch the ring this long before sleeping "
@@ -232,7 +229,7 @@ public final class TargetCommand implements Runnable {
         for (Map.Entry<String, List<Export>> e : byInterface.entrySet()) {
             FrameLink frameLink;
             try {
-                frameLink = link.open(e.getKey(), busyPollMicros);
+                frameLink = link.kind().open(e.getKey(), busyPollMicros);
             } catch (LinkException ex) {
                 throw new CommandFailure(ex.getMessage());
             }
