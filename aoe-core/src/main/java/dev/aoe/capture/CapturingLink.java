@@ -1,8 +1,8 @@
 package dev.aoe.capture;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 

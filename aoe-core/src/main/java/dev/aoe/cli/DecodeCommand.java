@@ -4,12 +4,12 @@ import dev.aoe.ata.AtaCommands;
 import dev.aoe.ata.IdentifyData;
 import dev.aoe.capture.CaptureFileReader;
 import dev.aoe.capture.CapturedFrame;
+import dev.aoe.ethernet.Ethernet;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeFrame;
-import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.AtaArg;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.frame.MalformedFrameException;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -56,8 +56,8 @@ public final class DecodeCommand implements Callable<Integer> {
             for (CapturedFrame captured = reader.next(); captured != null; captured = reader.next()) {
                 total++;
                 ByteBuf frame = Unpooled.wrappedBuffer(captured.data());
-                if (frame.readableBytes() < AoeHeaderView.ETHERNET_HEADER_LENGTH
-                        || AoeHeaderView.etherType(frame) != AoeHeaderView.ETHERTYPE_AOE) {
+                if (frame.readableBytes() < Ethernet.HEADER_LENGTH
+                        || Ethernet.etherType(frame) != Ethernet.ETHERTYPE_AOE) {
                     continue;
                 }
                 aoe++;

@@ -1,6 +1,6 @@
 package dev.aoe.cli;
 
-import dev.aoe.link.LinkKind;
+import dev.aoe.link.spec.LinkKind;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;

@@ -1,6 +1,6 @@
 package dev.aoe.cli;
 
-import dev.aoe.link.LinkKind;
+import dev.aoe.link.spec.LinkKind;
 import picocli.CommandLine.Option;
 
 /** {@code --link KIND}, one picocli mixin for the target and the initiator commands. */

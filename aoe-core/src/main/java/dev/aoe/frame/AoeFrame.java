@@ -1,6 +1,6 @@
 package dev.aoe.frame;
 
-import dev.aoe.link.MacAddress;
+import dev.aoe.ethernet.MacAddress;
 
 /** One AoE frame: Ethernet addresses, the AoE header and the command's argument. */
 public record AoeFrame(MacAddress destination, MacAddress source, AoeHeader header, Arg arg) {
@@ -21,9 +21,9 @@ public record AoeFrame(MacAddress destination, MacAddress source, AoeHeader head
         int length = ata.data().length();
         boolean ok;
         if (ata.write()) {
-            ok = length == (header.response() ? 0 : ata.sectorCount() * AtaArg.SECTOR_SIZE);
+            ok = length == (header.response() ? 0 : ata.sectorCount() * AtaFlyweight.SECTOR_SIZE);
         } else {
-            ok = header.response() ? length % AtaArg.SECTOR_SIZE == 0 : length == 0;
+            ok = header.response() ? length % AtaFlyweight.SECTOR_SIZE == 0 : length == 0;
         }
         if (!ok) {
             throw new IllegalArgumentException((header.response() ? "response" : "request") + " " + ata
@@ -48,7 +48,7 @@ public record AoeFrame(MacAddress destination, MacAddress source, AoeHeader head
 
     /** Bytes on the wire before padding. */
     public int encodedLength() {
-        return AoeHeaderView.LENGTH + arg.encodedLength();
+        return HeaderFlyweight.LENGTH + arg.encodedLength();
     }
 
     @Override

@@ -1,24 +1,15 @@
 package dev.aoe.frame;
 
+import dev.aoe.ethernet.Ethernet;
+import dev.aoe.ethernet.MacAddress;
+
 /**
- * The common AoE header (AoEr11 §2), the ten bytes after the Ethernet header.
- * <pre>
- *  byte 14        15       16-17        18       19        20-23
- * +--------+----------+-------------+-------+---------+-----------+
- * |Ver|Flgs|  Error   |    Major    | Minor | Command |    Tag    |
- * +--------+----------+-------------+-------+---------+-----------+
- *  Ver: high nibble, 1.  Flags: R 0x08 response, E 0x04 error, bits 0-1 reserved (sent as 0, ignored).
- * </pre>
- * Major 0xFFFF and minor 0xFF address every shelf and every slot.
+ * The common AoE header (AoEr11 §2), the ten bytes after the Ethernet header, laid out by
+ * {@link HeaderFlyweight} (the byte diagram is there). Major 0xFFFF and minor 0xFF address every
+ * shelf and every slot.
  */
 public record AoeHeader(int version, boolean response, boolean errorFlag, int errorCode,
                         int major, int minor, int command, int tag) {
-
-    public static final int VERSION = 1;
-    public static final int BROADCAST_MAJOR = 0xFFFF;
-    public static final int BROADCAST_MINOR = 0xFF;
-    public static final int FLAG_RESPONSE = 0x08;
-    public static final int FLAG_ERROR = 0x04;
 
     public AoeHeader {
         check("version", version, 0xF);
@@ -34,13 +25,25 @@ public record AoeHeader(int version, boolean response, boolean errorFlag, int er
         }
     }
 
+    /** The header a flyweight views. */
+    static AoeHeader of(HeaderFlyweight h) {
+        return new AoeHeader(h.version(), h.response(), h.error(), h.errorCode(), h.major(), h.minor(), h.command(),
+                h.tag());
+    }
+
+    /** Writes this header and the Ethernet addresses through the flyweight. */
+    void encode(HeaderFlyweight h, MacAddress destination, MacAddress source) {
+        h.destination(destination.value()).source(source.value()).etherType(Ethernet.ETHERTYPE_AOE)
+                .verFlags(verFlagsByte()).errorCode(errorCode).major(major).minor(minor).command(command).tag(tag);
+    }
+
     public static AoeHeader request(int major, int minor, AoeCommand command, int tag) {
-        return new AoeHeader(VERSION, false, false, 0, major, minor, command.code(), tag);
+        return new AoeHeader(HeaderFlyweight.VERSION, false, false, 0, major, minor, command.code(), tag);
     }
 
     /** The response to this request: R set, the given (real) address, same command and tag. */
     public AoeHeader toResponse(int realMajor, int realMinor) {
-        return new AoeHeader(VERSION, true, false, 0, realMajor, realMinor, command, tag);
+        return new AoeHeader(HeaderFlyweight.VERSION, true, false, 0, realMajor, realMinor, command, tag);
     }
 
     public AoeHeader withError(AoeError error) {
@@ -48,11 +51,11 @@ public record AoeHeader(int version, boolean response, boolean errorFlag, int er
     }
 
     public boolean isBroadcast() {
-        return major == BROADCAST_MAJOR || minor == BROADCAST_MINOR;
+        return major == HeaderFlyweight.BROADCAST_MAJOR || minor == HeaderFlyweight.BROADCAST_MINOR;
     }
 
     int verFlagsByte() {
-        return (version << 4) | (response ? FLAG_RESPONSE : 0) | (errorFlag ? FLAG_ERROR : 0);
+        return (version << 4) | (response ? HeaderFlyweight.FLAG_RESPONSE : 0) | (errorFlag ? HeaderFlyweight.FLAG_ERROR : 0);
     }
 
     @Override

@@ -8,6 +8,9 @@ public sealed interface Arg permits AtaArg, ConfigArg, MacMaskArg, ReserveReleas
     /** Bytes this argument occupies on the wire, before Ethernet padding. */
     int encodedLength();
 
-    /** Writes the argument at the buffer's writer index. */
-    void encode(ByteBuf out);
+    /**
+     * Writes the argument through its flyweight into the frame starting at {@code frameOffset}; the
+     * buffer has the capacity, and its indexes do not move.
+     */
+    void encode(ByteBuf frame, int frameOffset);
 }

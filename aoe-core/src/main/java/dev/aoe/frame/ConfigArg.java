@@ -4,27 +4,12 @@ import io.netty.buffer.ByteBuf;
 import java.util.Optional;
 
 /**
- * Query Config Information argument (AoEr11 §3.2), after the AoE header.
- * <pre>
- *  +0  buffer count      u16  requests the target queues; more are dropped
- *  +2  firmware version  u16
- *  +4  sector count      u8   most sectors per ATA request; 0 means 2
- *  +5  AoE ver | ccmd    u8   high nibble protocol version (1), low nibble subcommand
- *  +6  config length     u16  at most 1024
- *  +8  config string
- * </pre>
+ * Query Config Information argument (AoEr11 §3.2), laid out by {@link ConfigFlyweight} (the byte
+ * diagram is there).
  */
 public record ConfigArg(int bufferCount, int firmwareVersion, int sectorCount, int aoeVersion, int ccmd,
                         Octets config) implements Arg {
 
-    public static final int BUFFER_COUNT_OFFSET = 0;
-    public static final int FIRMWARE_VERSION_OFFSET = 2;
-    public static final int SECTOR_COUNT_OFFSET = 4;
-    public static final int VERSION_CCMD_OFFSET = 5;
-    public static final int CONFIG_LENGTH_OFFSET = 6;
-    public static final int CONFIG_OFFSET = 8;
-    public static final int LENGTH = CONFIG_OFFSET;
-    public static final int MAX_CONFIG_LENGTH = 1024;
 
     /** Subcommands of Query Config. */
     public enum Ccmd implements WireCode {
@@ -48,15 +33,15 @@ public record ConfigArg(int bufferCount, int firmwareVersion, int sectorCount, i
         AoeHeader.check("sector count", sectorCount, 0xFF);
         AoeHeader.check("AoE version", aoeVersion, 0xF);
         AoeHeader.check("ccmd", ccmd, 0xF);
-        if (config.length() > MAX_CONFIG_LENGTH) {
+        if (config.length() > ConfigFlyweight.MAX_CONFIG_LENGTH) {
             throw new IllegalArgumentException("config string of " + config.length() + " bytes exceeds "
-                    + MAX_CONFIG_LENGTH);
+                    + ConfigFlyweight.MAX_CONFIG_LENGTH);
         }
     }
 
     /** A request: the target fills in the numbers, so they are sent as zero. */
     public static ConfigArg request(Ccmd ccmd, Octets config) {
-        return new ConfigArg(0, 0, 0, AoeHeader.VERSION, ccmd.code(), config);
+        return new ConfigArg(0, 0, 0, HeaderFlyweight.VERSION, ccmd.code(), config);
     }
 
     public static ConfigArg read() {
@@ -74,32 +59,26 @@ public record ConfigArg(int bufferCount, int firmwareVersion, int sectorCount, i
 
     @Override
     public int encodedLength() {
-        return LENGTH + config.length();
+        return ConfigFlyweight.ARG_LENGTH + config.length();
     }
 
     @Override
-    public void encode(ByteBuf out) {
-        out.writeShort(bufferCount).writeShort(firmwareVersion).writeByte(sectorCount)
-                .writeByte((aoeVersion << 4) | ccmd).writeShort(config.length());
-        config.writeTo(out);
+    public void encode(ByteBuf frame, int frameOffset) {
+        new ConfigFlyweight().wrap(frame, frameOffset).bufferCount(bufferCount).firmwareVersion(firmwareVersion)
+                .sectorCount(sectorCount).versionCcmd(aoeVersion, ccmd).config(config);
     }
 
     static ConfigArg decode(ByteBuf frame) {
-        int arg = AoeHeaderView.ARG_OFFSET;
-        Bounds.require(frame, "config argument", arg, LENGTH);
-        int verCcmd = frame.getUnsignedByte(arg + VERSION_CCMD_OFFSET);
-        int length = frame.getUnsignedShort(arg + CONFIG_LENGTH_OFFSET);
-        if (length > MAX_CONFIG_LENGTH) {
-            throw new MalformedFrameException("config string length",
-                    length + " at offset " + (arg + CONFIG_LENGTH_OFFSET) + " exceeds " + MAX_CONFIG_LENGTH,
-                    AoeError.BAD_ARGUMENT);
+        Bounds.require(frame, "config argument", ConfigFlyweight.ARG_OFFSET, ConfigFlyweight.ARG_LENGTH);
+        ConfigFlyweight f = new ConfigFlyweight().wrap(frame, 0);
+        int length = f.configLength();
+        if (length > ConfigFlyweight.MAX_CONFIG_LENGTH) {
+            throw new MalformedFrameException("config string length", length + " at offset "
+                    + ConfigFlyweight.CONFIG_LENGTH_OFFSET + " exceeds " + ConfigFlyweight.MAX_CONFIG_LENGTH, AoeError.BAD_ARGUMENT);
         }
-        Bounds.require(frame, "config string", arg + CONFIG_OFFSET, length);
-        return new ConfigArg(frame.getUnsignedShort(arg + BUFFER_COUNT_OFFSET),
-                frame.getUnsignedShort(arg + FIRMWARE_VERSION_OFFSET),
-                frame.getUnsignedByte(arg + SECTOR_COUNT_OFFSET),
-                verCcmd >>> 4, verCcmd & 0xF,
-                Octets.read(frame, arg + CONFIG_OFFSET, length));
+        Bounds.require(frame, "config string", ConfigFlyweight.CONFIG_OFFSET, length);
+        return new ConfigArg(f.bufferCount(), f.firmwareVersion(), f.sectorCount(), f.aoeVersion(), f.ccmd(),
+                Octets.read(frame, f.configIndex(), length));
     }
 
     @Override

@@ -1,26 +1,17 @@
 package dev.aoe.frame;
 
+import dev.aoe.ethernet.MacAddress;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * MAC Mask List argument (AoEr11 §3.3), after the AoE header.
- * <pre>
- *  +0 reserved  +1 mcmd (0 read, 1 edit)  +2 merror  +3 directive count  +4 directives, 8 bytes each
- * </pre>
- * In a response with merror set, the directive count is the index of the directive that failed
+ * MAC Mask List argument (AoEr11 §3.3), laid out by {@link MacMaskFlyweight} (the byte diagram is
+ * there). In a response with merror set, the directive count is the index of the directive that failed
  * and no directives are decoded.
  */
 public record MacMaskArg(int mcmd, int merror, int dirCount, List<MaskDirective> directives) implements Arg {
-
-    public static final int MCMD_OFFSET = 1;
-    public static final int MERROR_OFFSET = 2;
-    public static final int DIR_COUNT_OFFSET = 3;
-    public static final int DIRECTIVES_OFFSET = 4;
-    public static final int LENGTH = DIRECTIVES_OFFSET;
-    public static final int MAX_DIRECTIVES = 255;
 
     /** Mask subcommands. */
     public enum Mcmd implements WireCode {
@@ -57,7 +48,7 @@ public record MacMaskArg(int mcmd, int merror, int dirCount, List<MaskDirective>
     public MacMaskArg {
         AoeHeader.check("mcmd", mcmd, 0xFF);
         AoeHeader.check("merror", merror, 0xFF);
-        AoeHeader.check("directive count", dirCount, MAX_DIRECTIVES);
+        AoeHeader.check("directive count", dirCount, MacMaskFlyweight.MAX_DIRECTIVES);
         directives = List.copyOf(directives);
         if (merror == 0 && dirCount != directives.size()) {
             throw new IllegalArgumentException("directive count " + dirCount + " but " + directives.size()
@@ -89,30 +80,30 @@ public record MacMaskArg(int mcmd, int merror, int dirCount, List<MaskDirective>
 
     @Override
     public int encodedLength() {
-        return LENGTH + directives.size() * MaskDirective.LENGTH;
+        return MacMaskFlyweight.ARG_LENGTH + directives.size() * MacMaskFlyweight.DIRECTIVE_LENGTH;
     }
 
     @Override
-    public void encode(ByteBuf out) {
-        out.writeByte(0).writeByte(mcmd).writeByte(merror).writeByte(dirCount);
-        for (MaskDirective d : directives) {
-            d.encode(out);
+    public void encode(ByteBuf frame, int frameOffset) {
+        MacMaskFlyweight f = new MacMaskFlyweight().wrap(frame, frameOffset).mcmd(mcmd).merror(merror).dirCount(dirCount);
+        for (int i = 0; i < directives.size(); i++) {
+            f.directive(i, directives.get(i).dcmd(), directives.get(i).mac().value());
         }
     }
 
     static MacMaskArg decode(ByteBuf frame, boolean response) {
-        int arg = AoeHeaderView.ARG_OFFSET;
-        Bounds.require(frame, "MAC mask argument", arg, LENGTH);
-        int merror = frame.getUnsignedByte(arg + MERROR_OFFSET);
-        int count = frame.getUnsignedByte(arg + DIR_COUNT_OFFSET);
+        Bounds.require(frame, "MAC mask argument", MacMaskFlyweight.ARG_OFFSET, MacMaskFlyweight.ARG_LENGTH);
+        MacMaskFlyweight f = new MacMaskFlyweight().wrap(frame, 0);
+        int merror = f.merror();
+        int count = f.dirCount();
         int decoded = response && merror != 0 ? 0 : count;
-        int first = arg + DIRECTIVES_OFFSET;
-        Bounds.require(frame, "MAC mask directives (" + decoded + ")", first, decoded * MaskDirective.LENGTH);
+        Bounds.require(frame, "MAC mask directives (" + decoded + ")", MacMaskFlyweight.DIRECTIVES_OFFSET,
+                decoded * MacMaskFlyweight.DIRECTIVE_LENGTH);
         List<MaskDirective> directives = new ArrayList<>(decoded);
         for (int i = 0; i < decoded; i++) {
-            directives.add(MaskDirective.decode(frame, first + i * MaskDirective.LENGTH));
+            directives.add(new MaskDirective(f.dcmd(i), new MacAddress(f.mac(i))));
         }
-        return new MacMaskArg(frame.getUnsignedByte(arg + MCMD_OFFSET), merror, count, directives);
+        return new MacMaskArg(f.mcmd(), merror, count, directives);
     }
 
     @Override

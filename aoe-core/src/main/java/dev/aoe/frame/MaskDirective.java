@@ -1,20 +1,10 @@
 package dev.aoe.frame;
 
-import dev.aoe.link.MacAddress;
-import io.netty.buffer.ByteBuf;
+import dev.aoe.ethernet.MacAddress;
 import java.util.Optional;
 
-/**
- * One directive of a MAC Mask List command (AoEr11 §3.3).
- * <pre>
- *  +0 reserved  +1 dcmd (0 none, 1 add, 2 delete)  +2 MAC address (6 bytes)
- * </pre>
- */
+/** One directive of a MAC Mask List command (AoEr11 §3.3), laid out by {@link MacMaskFlyweight}. */
 public record MaskDirective(int dcmd, MacAddress mac) {
-
-    public static final int DCMD_OFFSET = 1;
-    public static final int MAC_OFFSET = 2;
-    public static final int LENGTH = MAC_OFFSET + MacAddress.LENGTH;
 
     /** Directive commands. */
     public enum Dcmd implements WireCode {
@@ -42,15 +32,6 @@ public record MaskDirective(int dcmd, MacAddress mac) {
 
     public Optional<Dcmd> knownDcmd() {
         return WireCode.lookup(Dcmd.class, dcmd);
-    }
-
-    void encode(ByteBuf out) {
-        out.writeByte(0).writeByte(dcmd);
-        mac.writeTo(out);
-    }
-
-    static MaskDirective decode(ByteBuf frame, int index) {
-        return new MaskDirective(frame.getUnsignedByte(index + DCMD_OFFSET), MacAddress.read(frame, index + MAC_OFFSET));
     }
 
     @Override

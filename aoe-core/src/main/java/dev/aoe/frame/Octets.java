@@ -51,6 +51,11 @@ public final class Octets {
         buf.writeBytes(bytes);
     }
 
+    /** Writes the bytes at an absolute index without moving the buffer's indexes. */
+    public void setTo(ByteBuf buf, int index) {
+        buf.setBytes(index, bytes);
+    }
+
     public boolean startsWith(Octets prefix) {
         return prefix.bytes.length <= bytes.length
                 && Arrays.equals(bytes, 0, prefix.bytes.length, prefix.bytes, 0, prefix.bytes.length);

@@ -15,12 +15,12 @@ public record RawArg(Octets bytes) implements Arg {
     }
 
     @Override
-    public void encode(ByteBuf out) {
-        bytes.writeTo(out);
+    public void encode(ByteBuf frame, int frameOffset) {
+        bytes.setTo(frame, frameOffset + HeaderFlyweight.ARG_OFFSET);
     }
 
     static RawArg decode(ByteBuf frame) {
-        int arg = AoeHeaderView.ARG_OFFSET;
+        int arg = HeaderFlyweight.ARG_OFFSET;
         return new RawArg(Octets.read(frame, arg, frame.capacity() - arg));
     }
 

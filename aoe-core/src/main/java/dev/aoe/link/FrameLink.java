@@ -1,5 +1,6 @@
 package dev.aoe.link;
 
+import dev.aoe.ethernet.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

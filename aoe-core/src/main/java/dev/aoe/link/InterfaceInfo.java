@@ -1,5 +1,6 @@
 package dev.aoe.link;
 
+import dev.aoe.ethernet.MacAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

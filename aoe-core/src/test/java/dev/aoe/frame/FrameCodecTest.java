@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aoe.ata.AtaCommands;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.ConfigArg.Ccmd;
 import dev.aoe.frame.MacMaskArg.Mcmd;
 import dev.aoe.frame.MacMaskArg.Merror;
 import dev.aoe.frame.MaskDirective.Dcmd;
 import dev.aoe.frame.ReserveReleaseArg.Rcmd;
-import dev.aoe.link.MacAddress;
 import dev.aoe.testing.Hex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -89,8 +89,7 @@ class FrameCodecTest {
         assertThat(ata.write()).isFalse();
         assertThat(ata.lba()).isEqualTo(0xabcdef123456L);
         assertThat(ata.effectiveLba()).isEqualTo(0xabcdef123456L);
-        assertThat(AtaArg.readLba(Unpooled.wrappedBuffer(encode(f)), AoeHeaderView.ARG_OFFSET + AtaArg.LBA_OFFSET))
-                .isEqualTo(0xabcdef123456L);
+        assertThat(new AtaFlyweight().wrap(Unpooled.wrappedBuffer(encode(f))).lba()).isEqualTo(0xabcdef123456L);
     }
 
     @Test
@@ -133,8 +132,8 @@ class FrameCodecTest {
     static Stream<AoeFrame> everyCommandAndSubcommand() {
         List<AoeFrame> frames = new ArrayList<>();
         AoeHeader ata = AoeHeader.request(1, 2, AoeCommand.ATA, 0x12345678);
-        for (int flags : new int[] {0, AtaArg.FLAG_EXTENDED, AtaArg.FLAG_EXTENDED | AtaArg.FLAG_DEVICE,
-                AtaArg.FLAG_ASYNC}) {
+        for (int flags : new int[] {0, AtaFlyweight.FLAG_EXTENDED, AtaFlyweight.FLAG_EXTENDED | AtaFlyweight.FLAG_DEVICE,
+                AtaFlyweight.FLAG_ASYNC}) {
             frames.add(frame(ata, new AtaArg(flags, 0, 2, AtaCommands.READ_SECTORS_EXT, 0xFFFF_FFFF_FFFFL, Octets.EMPTY)));
         }
         frames.add(frame(ata, AtaArg.write(AtaCommands.WRITE_SECTORS, false, true, 5, Octets.copyOf(new byte[512]))));
@@ -142,7 +141,7 @@ class FrameCodecTest {
                 Octets.copyOf(new byte[17 * 512]))));
         frames.add(frame(ata.toResponse(1, 2), new AtaArg(0, 0, 0, AtaCommands.STATUS_DRDY, 7,
                 Octets.copyOf(new byte[1024]))));
-        frames.add(frame(ata.toResponse(1, 2), new AtaArg(AtaArg.FLAG_WRITE, 0, 0, AtaCommands.STATUS_DRDY, 7,
+        frames.add(frame(ata.toResponse(1, 2), new AtaArg(AtaFlyweight.FLAG_WRITE, 0, 0, AtaCommands.STATUS_DRDY, 7,
                 Octets.EMPTY)));
         frames.add(frame(ata.toResponse(1, 2), new AtaArg(0, AtaCommands.ERROR_IDNF, 2, 0x41, 7, Octets.EMPTY)));
 
@@ -152,7 +151,7 @@ class FrameCodecTest {
         }
         frames.add(frame(cfg, new ConfigArg(0, 0, 0, 1, 7, Octets.EMPTY)));   // unknown ccmd survives
         frames.add(frame(cfg.toResponse(3, 4), new ConfigArg(64, 0x0100, 17, 1, 0,
-                Octets.copyOf(new byte[ConfigArg.MAX_CONFIG_LENGTH]))));
+                Octets.copyOf(new byte[ConfigFlyweight.MAX_CONFIG_LENGTH]))));
 
         AoeHeader mask = AoeHeader.request(3, 4, AoeCommand.MAC_MASK_LIST, 77);
         frames.add(frame(mask, MacMaskArg.read()));
@@ -197,7 +196,7 @@ class FrameCodecTest {
         // into them must fail rather than read them.
         ByteBuf buf = Unpooled.buffer(200);
         buf.writeBytes(wire, 0, 38).writeBytes(new byte[100]);
-        buf.setShort(24 + ConfigArg.CONFIG_LENGTH_OFFSET, 40);
+        buf.setShort(ConfigFlyweight.CONFIG_LENGTH_OFFSET, 40);
         ByteBuf received = buf.slice(0, 38);
         assertThatThrownBy(() -> FrameCodec.decode(received)).isInstanceOf(MalformedFrameException.class)
                 .hasMessageContaining("config string").hasMessageContaining("ends at byte 38");
@@ -260,7 +259,7 @@ class FrameCodecTest {
         AoeFrame f = decodeHex("020000000001 525400123456 88a2 20 00 0000 01 00 0000abcd 40 00 02 24 000000000000 0000");
         assertThat(f.header().version()).isEqualTo(2);
         assertThat(f.header().tag()).isEqualTo(0xabcd);
-        assertThat(AoeHeaderView.version(Unpooled.wrappedBuffer(encode(f)))).isEqualTo(2);
+        assertThat(HeaderFlyweight.version(Unpooled.wrappedBuffer(encode(f)))).isEqualTo(2);
     }
 
     @Test
@@ -282,14 +281,14 @@ class FrameCodecTest {
         assertThat(AoeError.describe(7)).isEqualTo("unknown(7)");
         assertThat(AoeCommand.describe(0xF5)).isEqualTo("VENDOR(0xf5)");
         assertThat(AoeCommand.describe(9)).isEqualTo("unknown(9)");
-        assertThat(AoeHeaderView.isAoe(Unpooled.wrappedBuffer(new byte[10]))).isFalse();
+        assertThat(HeaderFlyweight.isAoe(Unpooled.wrappedBuffer(new byte[10]))).isFalse();
     }
 
     @Test
     void refusesToEncodeWhatTheWireCannotCarry() {
         AoeHeader ata = AoeHeader.request(0, 1, AoeCommand.ATA, 1);
         assertThatThrownBy(() -> new AoeFrame(TARGET, GUEST, ata,
-                new AtaArg(AtaArg.FLAG_WRITE, 0, 2, 0x34, 0, Octets.copyOf(new byte[512]))))
+                new AtaArg(AtaFlyweight.FLAG_WRITE, 0, 2, 0x34, 0, Octets.copyOf(new byte[512]))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot carry 512");
         assertThatThrownBy(() -> new AoeFrame(TARGET, GUEST, ata, ConfigArg.read()))
                 .hasMessageContaining("takes AtaArg");

@@ -3,10 +3,10 @@ package dev.aoe.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.ConfigArg.Ccmd;
 import dev.aoe.frame.MaskDirective.Dcmd;
 import dev.aoe.frame.ReserveReleaseArg.Rcmd;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -34,6 +34,7 @@ class FrameFuzzTest {
             AoeFrame frame = randomFrame(random);
             byte[] wire = encode(frame);
             AoeFrame decoded = FrameCodec.decode(Unpooled.wrappedBuffer(wire));
+            assertFlyweightsAgree(wire, decoded);
             if (frame.arg() instanceof RawArg) {
                 // a raw argument has no length field: it comes back with the Ethernet padding
                 assertThat(encode(decoded)).as("seed %d case %d", seed, i).isEqualTo(wire);
@@ -54,6 +55,7 @@ class FrameFuzzTest {
                     : mutate(wire, random);
             try {
                 AoeFrame decoded = FrameCodec.decode(Unpooled.wrappedBuffer(damaged));
+                assertFlyweightsAgree(damaged, decoded);
                 AoeFrame again = FrameCodec.decode(Unpooled.wrappedBuffer(encode(decoded)));
                 if (!(decoded.arg() instanceof RawArg)) {
                     assertThat(again).as("seed %d case %d", seed, i).isEqualTo(decoded);
@@ -63,6 +65,46 @@ class FrameFuzzTest {
             } catch (RuntimeException e) {
                 fail("seed " + seed + " case " + i + ": " + e + " for " + ByteBufUtil.hexDump(damaged), e);
             }
+        }
+    }
+
+    /** The flyweights read the same bytes as the record the codec decoded from them. */
+    static void assertFlyweightsAgree(byte[] wire, AoeFrame f) {
+        ByteBuf buf = Unpooled.wrappedBuffer(wire);
+        HeaderFlyweight h = new HeaderFlyweight().wrap(buf);
+        assertThat(new MacAddress(h.destination())).isEqualTo(f.destination());
+        assertThat(new MacAddress(h.source())).isEqualTo(f.source());
+        assertThat(new AoeHeader(h.version(), h.response(), h.error(), h.errorCode(), h.major(), h.minor(), h.command(),
+                h.tag())).isEqualTo(f.header());
+        Arg arg = f.arg();
+        if (arg instanceof AtaArg a) {
+            AtaFlyweight v = new AtaFlyweight().wrap(buf);
+            assertThat(new int[] {v.aflags(), v.errFeature(), v.sectorCount(), v.cmdStatus()})
+                    .containsExactly(a.aflags(), a.errFeature(), a.sectorCount(), a.cmdStatus());
+            assertThat(v.lba()).isEqualTo(a.lba());
+            assertThat(AtaFlyweight.effectiveLba(buf)).isEqualTo(a.effectiveLba());
+        } else if (arg instanceof ConfigArg c) {
+            ConfigFlyweight v = new ConfigFlyweight().wrap(buf);
+            assertThat(new int[] {v.bufferCount(), v.firmwareVersion(), v.sectorCount(), v.aoeVersion(), v.ccmd(),
+                v.configLength()}).containsExactly(c.bufferCount(), c.firmwareVersion(), c.sectorCount(),
+                    c.aoeVersion(), c.ccmd(), c.config().length());
+        } else if (arg instanceof MacMaskArg m) {
+            MacMaskFlyweight v = new MacMaskFlyweight().wrap(buf);
+            assertThat(new int[] {v.mcmd(), v.merror(), v.dirCount()}).containsExactly(m.mcmd(), m.merror(),
+                    m.dirCount());
+            for (int i = 0; i < m.directives().size(); i++) {
+                assertThat(v.dcmd(i)).isEqualTo(m.directives().get(i).dcmd());
+                assertThat(v.mac(i)).isEqualTo(m.directives().get(i).mac().value());
+            }
+        } else if (arg instanceof ReserveReleaseArg r) {
+            ReserveReleaseFlyweight v = new ReserveReleaseFlyweight().wrap(buf);
+            assertThat(v.rcmd()).isEqualTo(r.rcmd());
+            assertThat(v.nmacs()).isEqualTo(r.macs().size());
+            for (int i = 0; i < r.macs().size(); i++) {
+                assertThat(v.mac(i)).isEqualTo(r.macs().get(i).value());
+            }
+        } else {
+            assertThat(wire.length - HeaderFlyweight.ARG_OFFSET).isEqualTo(((RawArg) arg).bytes().length());
         }
     }
 
@@ -108,15 +150,15 @@ class FrameFuzzTest {
             case 0: {
                 int flags = r.nextInt(256);
                 int sectors = r.nextInt(18);
-                boolean write = (flags & AtaArg.FLAG_WRITE) != 0;
+                boolean write = (flags & AtaFlyweight.FLAG_WRITE) != 0;
                 int dataSectors = write ? (response ? 0 : sectors) : (response ? r.nextInt(18) : 0);
-                return new AtaArg(flags, r.nextInt(256), sectors, r.nextInt(256), r.nextLong() & AtaArg.MAX_LBA48,
-                        randomOctets(r, dataSectors * AtaArg.SECTOR_SIZE));
+                return new AtaArg(flags, r.nextInt(256), sectors, r.nextInt(256), r.nextLong() & AtaFlyweight.MAX_LBA48,
+                        randomOctets(r, dataSectors * AtaFlyweight.SECTOR_SIZE));
             }
             case 1:
                 return new ConfigArg(r.nextInt(0x10000), r.nextInt(0x10000), r.nextInt(256), r.nextInt(16),
                         r.nextInt(6) == 5 ? 5 + r.nextInt(11) : Ccmd.values()[r.nextInt(5)].code(),
-                        randomOctets(r, r.nextInt(4) == 0 ? ConfigArg.MAX_CONFIG_LENGTH : r.nextInt(64)));
+                        randomOctets(r, r.nextInt(4) == 0 ? ConfigFlyweight.MAX_CONFIG_LENGTH : r.nextInt(64)));
             case 2: {
                 List<MaskDirective> directives = new ArrayList<>();
                 int n = r.nextInt(8);

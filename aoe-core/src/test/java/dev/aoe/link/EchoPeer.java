@@ -1,7 +1,8 @@
 package dev.aoe.link;
 
-import dev.aoe.frame.AoeHeader;
-import dev.aoe.frame.AoeHeaderView;
+import dev.aoe.ethernet.Ethernet;
+import dev.aoe.frame.HeaderFlyweight;
+import dev.aoe.link.spec.LinkKind;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,16 +19,16 @@ public final class EchoPeer {
         AtomicLong echoed = new AtomicLong();
         try (FrameLink link = LinkKind.of(args[0]).open(args[1])) {
             link.start(frame -> {
-                if (!AoeHeaderView.isAoe(frame) || AoeHeaderView.isResponse(frame)) {
+                if (!HeaderFlyweight.isAoe(frame) || HeaderFlyweight.isResponse(frame)) {
                     return;
                 }
                 int length = frame.readableBytes();
                 ByteBuf reply = link.newFrame(length);
                 reply.writeBytes(frame, frame.readerIndex(), length);
-                reply.setBytes(AoeHeaderView.DESTINATION_OFFSET, frame, frame.readerIndex() + AoeHeaderView.SOURCE_OFFSET, 6);
-                link.mac().write(reply, AoeHeaderView.SOURCE_OFFSET);
-                reply.setByte(AoeHeaderView.VER_FLAGS_OFFSET,
-                        reply.getByte(AoeHeaderView.VER_FLAGS_OFFSET) | AoeHeader.FLAG_RESPONSE);
+                reply.setBytes(Ethernet.DESTINATION_OFFSET, frame, frame.readerIndex() + Ethernet.SOURCE_OFFSET, 6);
+                link.mac().write(reply, Ethernet.SOURCE_OFFSET);
+                reply.setByte(HeaderFlyweight.VER_FLAGS_OFFSET,
+                        reply.getByte(HeaderFlyweight.VER_FLAGS_OFFSET) | HeaderFlyweight.FLAG_RESPONSE);
                 link.send(reply);
                 echoed.incrementAndGet();
             });

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
 import dev.aoe.frame.AtaArg;
+import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.frame.Octets;
+import dev.aoe.link.spec.LinkKind;
 import dev.aoe.testing.NetworkNamespace;
 import dev.aoe.testing.Prerequisites;
 import io.netty.buffer.ByteBuf;
@@ -68,12 +71,12 @@ class LiveLinkIT {
                 assertThat(link.mac()).isEqualTo(InterfaceInfo.of(ns.outside()).mac());
                 link.start(frame -> received.add(FrameCodec.decode(frame)));
 
-                int maxSectors = (mtu - 22) / AtaArg.SECTOR_SIZE;
+                int maxSectors = AtaFlyweight.sectorsPerFrame(mtu);
                 Random random = new Random(mtu);
                 Set<Integer> sentTags = new HashSet<>();
                 for (int i = 0; i < FRAMES; i++) {
                     int sectors = i % 3 == 0 ? 0 : random.nextInt(maxSectors + 1);
-                    byte[] data = new byte[sectors * AtaArg.SECTOR_SIZE];
+                    byte[] data = new byte[sectors * AtaFlyweight.SECTOR_SIZE];
                     random.nextBytes(data);
                     int tag = 0x8000_0000 | i;
                     AoeFrame request = new AoeFrame(peerMac, link.mac(), AoeHeader.request(0, 1, AoeCommand.ATA, tag),

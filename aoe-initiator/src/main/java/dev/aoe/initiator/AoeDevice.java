@@ -2,7 +2,7 @@ package dev.aoe.initiator;
 
 import dev.aoe.ata.AtaCommands;
 import dev.aoe.ata.IdentifyData;
-import dev.aoe.frame.AtaArg;
+import dev.aoe.frame.AtaFlyweight;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  */
 public final class AoeDevice implements AutoCloseable {
 
-    public static final int SECTOR_SIZE = AtaArg.SECTOR_SIZE;
+    public static final int SECTOR_SIZE = AtaFlyweight.SECTOR_SIZE;
 
     private final Initiator initiator;
     private final TargetInfo target;

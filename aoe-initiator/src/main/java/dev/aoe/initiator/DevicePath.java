@@ -1,9 +1,9 @@
 package dev.aoe.initiator;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.initiator.protocol.CongestionWindow;
 import dev.aoe.initiator.protocol.RttEstimator;
 import dev.aoe.link.FrameLink;
-import dev.aoe.link.MacAddress;
 
 /** One path to a device (our link, the target's MAC on it) with its own window and RTT, as Linux keeps per target MAC. */
 final class DevicePath {

@@ -1,12 +1,11 @@
 package dev.aoe.initiator;
 
 import dev.aoe.ata.AtaCommands;
+import dev.aoe.ethernet.Ethernet;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeError;
-import dev.aoe.frame.AoeHeader;
-import dev.aoe.frame.AoeHeaderView;
-import dev.aoe.frame.AtaArg;
-import dev.aoe.frame.FrameCodec;
+import dev.aoe.frame.AtaFlyweight;
+import dev.aoe.frame.HeaderFlyweight;
 import dev.aoe.initiator.AoeIoException.AoeErrorException;
 import dev.aoe.initiator.AoeIoException.AtaErrorException;
 import dev.aoe.initiator.AoeIoException.BadResponseException;
@@ -34,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class FrameEngine {
 
-    private static final int ATA_ARG = AoeHeaderView.ARG_OFFSET;
+    private static final int ATA_ARG = HeaderFlyweight.ARG_OFFSET;
 
     private final AoeAddress address;
     private final List<DevicePath> paths = new ArrayList<>();
@@ -133,21 +132,21 @@ final class FrameEngine {
         path.sent++;
         flying.add(c);
         c.timer = timer.newTimeout(t -> onTimeout(c, tag), path.rtt.rtoNanos(), TimeUnit.NANOSECONDS);
-        ByteBuf frame = path.link.alloc().buffer(AoeHeaderView.MIN_FRAME_LENGTH
-                + (c.write() ? c.sectors * AtaArg.SECTOR_SIZE : 0));
+        ByteBuf frame = path.link.alloc().buffer(Ethernet.MIN_FRAME_LENGTH
+                + (c.write() ? c.sectors * AtaFlyweight.SECTOR_SIZE : 0));
         path.mac.writeTo(frame);
         path.link.mac().writeTo(frame);
-        frame.writeShort(AoeHeaderView.ETHERTYPE_AOE)
-                .writeByte(AoeHeader.VERSION << 4).writeByte(0)
+        frame.writeShort(Ethernet.ETHERTYPE_AOE)
+                .writeByte(HeaderFlyweight.VERSION << 4).writeByte(0)
                 .writeShort(address.shelf()).writeByte(address.slot())
                 .writeByte(AoeCommand.ATA.code()).writeInt(tag)
-                .writeByte((c.extended ? AtaArg.FLAG_EXTENDED : 0) | (c.write() ? AtaArg.FLAG_WRITE : 0))
+                .writeByte((c.extended ? AtaFlyweight.FLAG_EXTENDED : 0) | (c.write() ? AtaFlyweight.FLAG_WRITE : 0))
                 .writeByte(0).writeByte(c.sectors).writeByte(c.opcode)
                 .writeIntLE((int) c.lba).writeShortLE((int) (c.lba >>> 32)).writeShort(0);
         if (c.write()) {
             frame.writeBytes(c.writeData.duplicate().clear());
         }
-        FrameCodec.pad(frame, 0);
+        Ethernet.pad(frame, 0);
         if (outgoingLink != path.link) {
             sendOutgoing();
             outgoingLink = path.link;
@@ -178,24 +177,24 @@ final class FrameEngine {
         if (failure != null) {
             c.done.completeExceptionally(failure);
         } else {
-            c.done.complete((int) frame.getUnsignedByte(frame.readerIndex() + ATA_ARG + AtaArg.SECTOR_COUNT_OFFSET));
+            c.done.complete((int) AtaFlyweight.sectorCount(frame));
         }
     }
 
     /** Turns a response into success (copying its data) or the exception naming what went wrong. */
     private void check(AtaCommand c, ByteBuf frame) throws AoeIoException {
         int r = frame.readerIndex();
-        if (AoeHeaderView.isError(frame)) {
-            int code = AoeHeaderView.errorCode(frame);
+        if (HeaderFlyweight.isError(frame)) {
+            int code = HeaderFlyweight.errorCode(frame);
             throw new AoeErrorException(address + ": " + c.describe() + ": target answered AoE error " + code + " ("
                     + AoeError.describe(code) + ")", code);
         }
-        if (frame.readableBytes() < ATA_ARG + AtaArg.LENGTH) {
+        if (!AtaFlyweight.hasRegisters(frame)) {
             throw new BadResponseException(address + ": " + c.describe() + ": response of " + frame.readableBytes()
                     + " bytes has no ATA registers");
         }
-        int status = frame.getUnsignedByte(r + ATA_ARG + AtaArg.CMD_STATUS_OFFSET);
-        int error = frame.getUnsignedByte(r + ATA_ARG + AtaArg.ERR_FEATURE_OFFSET);
+        int status = AtaFlyweight.cmdStatus(frame);
+        int error = AtaFlyweight.errFeature(frame);
         if ((status & AtaCommands.STATUS_FAILURE_MASK) != 0) {
             throw new AtaErrorException(address + ": " + c.describe() + " failed: ATA status 0x"
                     + Integer.toHexString(status) + ", error 0x" + Integer.toHexString(error) + describeError(error),
@@ -203,12 +202,12 @@ final class FrameEngine {
         }
         if (c.readInto != null) {
             int need = c.readInto.remaining();
-            int have = frame.readableBytes() - ATA_ARG - AtaArg.DATA_OFFSET;
+            int have = frame.readableBytes() - AtaFlyweight.DATA_OFFSET;
             if (have < need) {
                 throw new BadResponseException(address + ": " + c.describe() + ": response carries " + have
                         + " data bytes, " + need + " expected");
             }
-            frame.getBytes(r + ATA_ARG + AtaArg.DATA_OFFSET, c.readInto.duplicate());
+            frame.getBytes(r + AtaFlyweight.DATA_OFFSET, c.readInto.duplicate());
         }
     }
 

@@ -2,20 +2,21 @@ package dev.aoe.initiator;
 
 import dev.aoe.ata.AtaCommands;
 import dev.aoe.ata.IdentifyData;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
-import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.Arg;
+import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.FrameCodec;
+import dev.aoe.frame.HeaderFlyweight;
 import dev.aoe.frame.MalformedFrameException;
 import dev.aoe.initiator.AoeIoException.DeviceNotFoundException;
 import dev.aoe.initiator.TargetInfo.PathInfo;
 import dev.aoe.initiator.protocol.Pending;
 import dev.aoe.initiator.protocol.TagSpace;
 import dev.aoe.link.FrameLink;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.HashedWheelTimer;
 import java.io.IOException;
@@ -140,13 +141,13 @@ public final class Initiator implements AutoCloseable {
     }
 
     private void onFrame(FrameLink link, ByteBuf frame) {
-        if (!AoeHeaderView.isAoe(frame) || !AoeHeaderView.isResponse(frame)) {
+        if (!HeaderFlyweight.isAoe(frame) || !HeaderFlyweight.isResponse(frame)) {
             return;
         }
-        if (AoeHeaderView.command(frame) == AoeCommand.QUERY_CONFIG.code() && !AoeHeaderView.isError(frame)) {
+        if (HeaderFlyweight.command(frame) == AoeCommand.QUERY_CONFIG.code() && !HeaderFlyweight.isError(frame)) {
             learn(link, frame);
         }
-        int tag = AoeHeaderView.tag(frame);
+        int tag = HeaderFlyweight.tag(frame);
         Pending p = tags.lookup(tag);
         if (p != null) {
             p.onResponse(tag, link, frame);
@@ -169,7 +170,7 @@ public final class Initiator implements AutoCloseable {
             return;
         }
         AoeHeader h = f.header();
-        if (h.major() == AoeHeader.BROADCAST_MAJOR || h.minor() == AoeHeader.BROADCAST_MINOR) {
+        if (h.major() == HeaderFlyweight.BROADCAST_MAJOR || h.minor() == HeaderFlyweight.BROADCAST_MINOR) {
             return;
         }
         AoeAddress address = new AoeAddress(h.major(), h.minor());
@@ -216,7 +217,7 @@ public final class Initiator implements AutoCloseable {
      * {@code expected} targets are known; returns every target known then.
      */
     public List<TargetInfo> discover(Duration wait, int expected) throws InterruptedIOException {
-        query(AoeHeader.BROADCAST_MAJOR, AoeHeader.BROADCAST_MINOR);
+        query(HeaderFlyweight.BROADCAST_MAJOR, HeaderFlyweight.BROADCAST_MINOR);
         awaitTargets(wait, () -> targets.size() >= expected);
         return targets();
     }
@@ -287,7 +288,7 @@ public final class Initiator implements AutoCloseable {
         for (PathInfo p : target.paths()) {
             FrameLink link = link(p.localInterface());
             paths.add(new DevicePath(link, p.targetMac(), perPath));
-            maxSectors = Math.min(maxSectors, (link.mtu() - 22) / dev.aoe.frame.AtaArg.SECTOR_SIZE);
+            maxSectors = Math.min(maxSectors, AtaFlyweight.sectorsPerFrame(link.mtu()));
         }
         FrameEngine engine = new FrameEngine(address, paths, tags, timer, deadTime);
         ByteBuffer data = ByteBuffer.allocate(IdentifyData.LENGTH);

@@ -1,7 +1,7 @@
 package dev.aoe.initiator;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.Octets;
-import dev.aoe.link.MacAddress;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.aoe.initiator;
 
-import dev.aoe.link.MacAddress;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.link.memory.MemoryLink;
 import dev.aoe.link.memory.MemorySwitch;
 import dev.aoe.target.Export;

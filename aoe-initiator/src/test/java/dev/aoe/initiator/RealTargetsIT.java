@@ -3,7 +3,7 @@ package dev.aoe.initiator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.hash.Hashing;
-import dev.aoe.link.LinkKind;
+import dev.aoe.link.spec.LinkKind;
 import dev.aoe.testing.NetworkNamespace;
 import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.TargetProcess;

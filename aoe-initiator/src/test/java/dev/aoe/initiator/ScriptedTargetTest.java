@@ -5,23 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aoe.ata.AtaCommands;
 import dev.aoe.ata.IdentifyData;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
-import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.AtaArg;
 import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.FrameCodec;
+import dev.aoe.frame.HeaderFlyweight;
 import dev.aoe.frame.Octets;
 import dev.aoe.initiator.AoeIoException.AtaErrorException;
 import dev.aoe.initiator.AoeIoException.BadResponseException;
 import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
-import dev.aoe.link.MacAddress;
-import io.netty.buffer.ByteBuf;
 import dev.aoe.link.memory.Faults;
 import dev.aoe.link.memory.MemoryLink;
 import dev.aoe.link.memory.MemorySwitch;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -109,7 +109,7 @@ class ScriptedTargetTest {
             @Override
             public void start(FrameHandler handler) {
                 port.start(frame -> {
-                    if (AoeHeaderView.command(frame) == 0 && AoeHeaderView.isResponse(frame)) {
+                    if (HeaderFlyweight.command(frame) == 0 && HeaderFlyweight.isResponse(frame)) {
                         outstanding.decrementAndGet();
                     }
                     handler.onFrame(frame);
@@ -118,7 +118,7 @@ class ScriptedTargetTest {
 
             @Override
             public void send(ByteBuf frame) {
-                if (AoeHeaderView.command(frame) == 0) {
+                if (HeaderFlyweight.command(frame) == 0) {
                     maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
                 }
                 port.send(frame);

@@ -3,10 +3,9 @@ package dev.aoe.target;
 import static dev.aoe.target.ExportStats.Counter.CONFIG;
 
 import dev.aoe.frame.AoeError;
-import io.netty.buffer.ByteBuf;
 import dev.aoe.frame.AoeFrame;
-import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.ConfigArg.Ccmd;
+import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.Octets;
 import java.util.Optional;
 
@@ -23,13 +22,13 @@ final class ConfigHandler {
         this.target = target;
     }
 
-    void handle(Export export, ByteBuf raw, AoeFrame request) {
+    void handle(Export export, AoeFrame request) {
         export.stats().increment(CONFIG);
         ConfigArg arg = (ConfigArg) request.arg();
         ExportState state = export.state();
         Optional<Ccmd> ccmd = arg.knownCcmd();
         if (ccmd.isEmpty()) {
-            target.replyError(export, raw, AoeError.BAD_ARGUMENT);
+            target.replyError(export, request, AoeError.BAD_ARGUMENT);
             return;
         }
         AoeError error = null;

@@ -1,8 +1,8 @@
 package dev.aoe.target;
 
 import com.google.common.io.BaseEncoding;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.Octets;
-import dev.aoe.link.MacAddress;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -2,15 +2,14 @@ package dev.aoe.target;
 
 import static dev.aoe.target.ExportStats.Counter.MASK;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeError;
-import io.netty.buffer.ByteBuf;
 import dev.aoe.frame.AoeFrame;
-import dev.aoe.frame.MacMaskArg;
 import dev.aoe.frame.MacMaskArg.Mcmd;
 import dev.aoe.frame.MacMaskArg.Merror;
-import dev.aoe.frame.MaskDirective;
+import dev.aoe.frame.MacMaskArg;
 import dev.aoe.frame.MaskDirective.Dcmd;
-import dev.aoe.link.MacAddress;
+import dev.aoe.frame.MaskDirective;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,12 +26,12 @@ final class MaskHandler {
         this.target = target;
     }
 
-    void handle(Export export, ByteBuf raw, AoeFrame request) {
+    void handle(Export export, AoeFrame request) {
         export.stats().increment(MASK);
         MacMaskArg arg = (MacMaskArg) request.arg();
         Optional<Mcmd> mcmd = arg.knownMcmd();
         if (mcmd.isEmpty()) {
-            target.replyError(export, raw, AoeError.BAD_ARGUMENT);
+            target.replyError(export, request, AoeError.BAD_ARGUMENT);
             return;
         }
         ExportState state = export.state();

@@ -3,10 +3,9 @@ package dev.aoe.target;
 import static dev.aoe.target.ExportStats.Counter.RESERVE;
 
 import dev.aoe.frame.AoeError;
-import io.netty.buffer.ByteBuf;
 import dev.aoe.frame.AoeFrame;
-import dev.aoe.frame.ReserveReleaseArg;
 import dev.aoe.frame.ReserveReleaseArg.Rcmd;
+import dev.aoe.frame.ReserveReleaseArg;
 import java.util.Optional;
 
 /**
@@ -22,12 +21,12 @@ final class ReserveHandler {
         this.target = target;
     }
 
-    void handle(Export export, ByteBuf raw, AoeFrame request) {
+    void handle(Export export, AoeFrame request) {
         export.stats().increment(RESERVE);
         ReserveReleaseArg arg = (ReserveReleaseArg) request.arg();
         Optional<Rcmd> rcmd = arg.knownRcmd();
         if (rcmd.isEmpty()) {
-            target.replyError(export, raw, AoeError.BAD_ARGUMENT);
+            target.replyError(export, request, AoeError.BAD_ARGUMENT);
             return;
         }
         ExportState state = export.state();

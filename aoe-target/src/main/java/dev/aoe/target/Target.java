@@ -9,18 +9,19 @@ import static dev.aoe.target.ExportStats.Counter.FRAMES_RECEIVED;
 import static dev.aoe.target.ExportStats.Counter.FRAMES_SENT;
 import static dev.aoe.target.ExportStats.Counter.UNKNOWN_COMMAND;
 
+import dev.aoe.ethernet.Ethernet;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AoeFrame;
-import dev.aoe.frame.AoeHeader;
-import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.Arg;
+import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.FrameCodec;
+import dev.aoe.frame.HeaderFlyweight;
 import dev.aoe.frame.MalformedFrameException;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -35,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class Target implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Target.class);
-    /** AoE and ATA headers without Ethernet's: what a frame carries besides sector data. */
-    private static final int OVERHEAD = AoeHeaderView.LENGTH - AoeHeaderView.ETHERNET_HEADER_LENGTH + 12;
 
     private final FrameLink link;
     private final List<Export> exports;
@@ -57,7 +56,7 @@ public final class Target implements AutoCloseable {
         this.link = link;
         this.exports = List.copyOf(exports);
         this.io = io;
-        this.maxSectors = Math.min(255, (link.mtu() - OVERHEAD) / dev.aoe.frame.AtaArg.SECTOR_SIZE);
+        this.maxSectors = AtaFlyweight.sectorsPerFrame(link.mtu());
         if (maxSectors < 1) {
             throw new IllegalArgumentException(link.name() + ": MTU " + link.mtu() + " cannot carry one sector");
         }
@@ -98,30 +97,28 @@ public final class Target implements AutoCloseable {
     public void announce() {
         for (Export export : exports) {
             List<MacAddress> to = export.state().mask();
-            AoeHeader header = new AoeHeader(AoeHeader.VERSION, true, false, 0, export.shelf(), export.slot(),
-                    AoeCommand.QUERY_CONFIG.code(), 0);
             ConfigArg arg = config.announcement(export, ConfigArg.Ccmd.READ.code());
             for (MacAddress destination : to.isEmpty() ? List.of(MacAddress.BROADCAST) : to) {
-                send(export, FrameCodec.encode(new AoeFrame(destination, link.mac(), header, arg), link.alloc()));
+                reply(export, destination, AoeCommand.QUERY_CONFIG.code(), 0, null, arg);
             }
         }
     }
 
     void onFrame(ByteBuf frame) {
         stats.increment(FRAMES_RECEIVED);
-        if (!AoeHeaderView.isAoe(frame) || AoeHeaderView.isResponse(frame)) {
+        if (!HeaderFlyweight.isAoe(frame) || HeaderFlyweight.isResponse(frame)) {
             stats.increment(FRAMES_IGNORED);
             return;
         }
-        long destination = AoeHeaderView.destination(frame);
+        long destination = Ethernet.destination(frame);
         boolean toBroadcastMac = destination == MacAddress.BROADCAST.value();
         if (destination != link.mac().value() && !toBroadcastMac) {
             stats.increment(FRAMES_IGNORED);
             return;
         }
-        int major = AoeHeaderView.major(frame);
-        int minor = AoeHeaderView.minor(frame);
-        boolean broadcast = major == AoeHeader.BROADCAST_MAJOR || minor == AoeHeader.BROADCAST_MINOR;
+        int major = HeaderFlyweight.major(frame);
+        int minor = HeaderFlyweight.minor(frame);
+        boolean broadcast = major == HeaderFlyweight.BROADCAST_MAJOR || minor == HeaderFlyweight.BROADCAST_MINOR;
         boolean served = false;
         for (Export export : exports) {
             if (export.matches(major, minor)) {
@@ -135,18 +132,18 @@ public final class Target implements AutoCloseable {
     }
 
     private void serve(Export export, ByteBuf frame, boolean countBroadcast, boolean broadcastAddress) {
-        if (!export.state().maskAllows(AoeHeaderView.source(frame))) {
+        if (!export.state().maskAllows(Ethernet.source(frame))) {
             export.stats().increment(DROPPED_MASKED);
             return;
         }
         if (countBroadcast) {
             export.stats().increment(BROADCASTS);
         }
-        if (AoeHeaderView.version(frame) != AoeHeader.VERSION) {
+        if (HeaderFlyweight.version(frame) != HeaderFlyweight.VERSION) {
             replyError(export, frame, AoeError.UNSUPPORTED_VERSION);
             return;
         }
-        int command = AoeHeaderView.command(frame);
+        int command = HeaderFlyweight.command(frame);
         if (command == AoeCommand.ATA.code()) {
             ata.handle(export, frame, broadcastAddress);
             return;
@@ -161,33 +158,50 @@ public final class Target implements AutoCloseable {
             request = FrameCodec.decode(frame);
         } catch (MalformedFrameException e) {
             export.stats().increment(DROPPED_MALFORMED);
-            log.debug("{}: malformed request from {}: {}", export.name(), MacAddress.read(frame, 6), e.getMessage());
+            log.debug("{}: malformed request from {}: {}", export.name(), new MacAddress(Ethernet.source(frame)),
+                    e.getMessage());
             replyError(export, frame, e.replyError());
             return;
         }
         if (command == AoeCommand.QUERY_CONFIG.code()) {
-            config.handle(export, frame, request);
+            config.handle(export, request);
         } else if (command == AoeCommand.MAC_MASK_LIST.code()) {
-            mask.handle(export, frame, request);
+            mask.handle(export, request);
         } else {
-            reserve.handle(export, frame, request);
+            reserve.handle(export, request);
         }
     }
 
-    /** Answers with just the AoE header, E set. */
+    /** Answers a received request with just the AoE header, E set. */
     void replyError(Export export, ByteBuf request, AoeError error) {
         export.stats().increment(AOE_ERRORS);
-        send(export, Responses.error(link, request, export, error));
+        send(export, Responses.error(link, export, Ethernet.source(request), HeaderFlyweight.command(request),
+                HeaderFlyweight.tag(request), error));
+    }
+
+    /** Answers a decoded request with just the AoE header, E set. */
+    void replyError(Export export, AoeFrame request, AoeError error) {
+        export.stats().increment(AOE_ERRORS);
+        send(export, Responses.error(link, export, request.source().value(), request.header().command(),
+                request.header().tag(), error));
     }
 
     /** Answers a decoded request with an argument, and with the E flag when {@code error} is given. */
     void reply(Export export, AoeFrame request, AoeError error, Arg arg) {
+        reply(export, request.source(), request.header().command(), request.header().tag(), error, arg);
+    }
+
+    private void reply(Export export, MacAddress to, int command, int tag, AoeError error, Arg arg) {
         if (error != null) {
             export.stats().increment(AOE_ERRORS);
         }
-        AoeHeader header = new AoeHeader(AoeHeader.VERSION, true, error != null, error == null ? 0 : error.code(),
-                export.shelf(), export.slot(), request.header().command(), request.header().tag());
-        send(export, FrameCodec.encode(new AoeFrame(request.source(), link.mac(), header, arg), link.alloc()));
+        AtaFlyweight f = Responses.begin(link, export, to.value(), command, tag, arg.encodedLength());
+        if (error != null) {
+            f.error(error.code());
+        }
+        arg.encode(f.buffer(), f.offset());
+        f.buffer().writerIndex(f.offset() + HeaderFlyweight.ARG_OFFSET + arg.encodedLength());
+        send(export, f.buffer());
     }
 
     /** Pads and sends a response; takes ownership of it. */

@@ -8,10 +8,10 @@ import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
-import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.AtaArg;
 import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.FrameCodec;
+import dev.aoe.frame.HeaderFlyweight;
 import dev.aoe.frame.Octets;
 import dev.aoe.frame.RawArg;
 import dev.aoe.target.store.FileBlockStore;
@@ -227,20 +227,20 @@ class TargetAtaTest {
         AoeFrame request = new AoeFrame(TargetHarness.TARGET_MAC, host.link.mac(), AoeHeader.request(0, 1, AoeCommand.ATA, 5),
                 AtaArg.command(AtaCommands.CHECK_POWER_MODE, false, 0, 0));
         ByteBuf wire = FrameCodec.encode(request, host.link.alloc());
-        wire.setByte(AoeHeaderView.VER_FLAGS_OFFSET, 0x13);   // reserved bits 0 and 1 set
-        wire.setByte(AoeHeaderView.ARG_OFFSET, 0xAC);          // aflags with undefined bits
+        wire.setByte(HeaderFlyweight.VER_FLAGS_OFFSET, 0x13);   // reserved bits 0 and 1 set
+        wire.setByte(HeaderFlyweight.ARG_OFFSET, 0xAC);          // aflags with undefined bits
         host.sendRaw(wire);
         byte[] raw = host.nextRaw();
         assertThat(raw).hasSize(60);
-        assertThat(raw[AoeHeaderView.VER_FLAGS_OFFSET]).isEqualTo((byte) 0x18);
-        assertThat(raw[AoeHeaderView.ARG_OFFSET] & 0xFF).isEqualTo(0xAC & 0x53);
+        assertThat(raw[HeaderFlyweight.VER_FLAGS_OFFSET]).isEqualTo((byte) 0x18);
+        assertThat(raw[HeaderFlyweight.ARG_OFFSET] & 0xFF).isEqualTo(0xAC & 0x53);
     }
 
     @Test
     void framesForOtherMacsAndShelvesAreIgnored() throws Exception {
         int otherShelf = host.send(TargetHarness.TARGET_MAC, 5, 1, AoeCommand.QUERY_CONFIG, ConfigArg.read());
         host.assertNoReplyTo(otherShelf);
-        ByteBuf toSomeoneElse = FrameCodec.encode(new AoeFrame(dev.aoe.link.MacAddress.parse("02:00:00:00:00:99"),
+        ByteBuf toSomeoneElse = FrameCodec.encode(new AoeFrame(dev.aoe.ethernet.MacAddress.parse("02:00:00:00:00:99"),
                 host.link.mac(), AoeHeader.request(0, 1, AoeCommand.QUERY_CONFIG, 1), ConfigArg.read()), Unpooled.buffer().alloc());
         long ignoredBefore = h.target.stats().get(ExportStats.Counter.FRAMES_IGNORED);
         h.target.onFrame(toSomeoneElse);

@@ -3,21 +3,24 @@ package dev.aoe.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aoe.ata.AtaCommands;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
 import dev.aoe.frame.AtaArg;
-import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.ConfigArg.Ccmd;
+import dev.aoe.frame.ConfigArg;
+import dev.aoe.frame.ConfigFlyweight;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.frame.MacMaskArg;
-import dev.aoe.frame.MaskDirective;
+import dev.aoe.frame.MacMaskFlyweight;
 import dev.aoe.frame.MaskDirective.Dcmd;
+import dev.aoe.frame.MaskDirective;
 import dev.aoe.frame.Octets;
-import dev.aoe.frame.ReserveReleaseArg;
 import dev.aoe.frame.ReserveReleaseArg.Rcmd;
-import dev.aoe.link.MacAddress;
+import dev.aoe.frame.ReserveReleaseArg;
+import dev.aoe.frame.ReserveReleaseFlyweight;
 import dev.aoe.target.store.FileBlockStore;
 import dev.aoe.target.store.StoreOptions;
 import io.netty.buffer.ByteBuf;
@@ -123,7 +126,7 @@ class TargetControlTest {
         ByteBuf wire = FrameCodec.encode(new AoeFrame(TargetHarness.TARGET_MAC, HOST_A,
                 AoeHeader.request(3, 7, AoeCommand.QUERY_CONFIG, 4242), ConfigArg.request(Ccmd.SET, Octets.ascii("abc"))),
                 a.link.alloc());
-        wire.setShort(24 + ConfigArg.CONFIG_LENGTH_OFFSET, 1025);
+        wire.setShort(ConfigFlyweight.CONFIG_LENGTH_OFFSET, 1025);
         a.sendRaw(wire);
         AoeFrame bad = a.next();
         assertThat(bad.header().tag()).isEqualTo(4242);
@@ -221,14 +224,14 @@ class TargetControlTest {
         ByteBuf mask = FrameCodec.encode(new AoeFrame(TargetHarness.TARGET_MAC, HOST_A,
                 AoeHeader.request(3, 7, AoeCommand.MAC_MASK_LIST, 11), MacMaskArg.edit(List.of(MaskDirective.of(Dcmd.ADD, HOST_B)))),
                 a.link.alloc());
-        mask.setByte(24 + MacMaskArg.DIR_COUNT_OFFSET, 9);   // claims 9 directives, carries 1
+        new MacMaskFlyweight().wrap(mask).dirCount(9);   // claims 9 directives, carries 1
         a.sendRaw(mask);
         assertThat(a.next().header().errorCode()).isEqualTo(AoeError.BAD_ARGUMENT.code());
         assertThat(export.state().mask()).isEmpty();
         List<MacAddress> many = new ArrayList<>(List.of(HOST_A, HOST_B));
         ByteBuf reserve = FrameCodec.encode(new AoeFrame(TargetHarness.TARGET_MAC, HOST_A,
                 AoeHeader.request(3, 7, AoeCommand.RESERVE_RELEASE, 12), ReserveReleaseArg.of(Rcmd.FORCE_SET, many)), a.link.alloc());
-        reserve.setByte(24 + ReserveReleaseArg.NMACS_OFFSET, 200);
+        new ReserveReleaseFlyweight().wrap(reserve).nmacs(200);
         a.sendRaw(reserve);
         assertThat(a.next().header().errorCode()).isEqualTo(AoeError.BAD_ARGUMENT.code());
         assertThat(export.state().reserve()).isEmpty();

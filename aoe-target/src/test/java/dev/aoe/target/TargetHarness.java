@@ -1,5 +1,6 @@
 package dev.aoe.target;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
@@ -8,7 +9,6 @@ import dev.aoe.frame.AtaArg;
 import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.frame.Octets;
-import dev.aoe.link.MacAddress;
 import dev.aoe.link.memory.MemoryLink;
 import dev.aoe.link.memory.MemorySwitch;
 import dev.aoe.target.store.BlockStore;

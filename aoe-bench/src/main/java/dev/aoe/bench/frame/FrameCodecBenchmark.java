@@ -1,14 +1,15 @@
 package dev.aoe.bench.frame;
 
 import dev.aoe.ata.AtaCommands;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
-import dev.aoe.frame.AoeHeaderView;
 import dev.aoe.frame.AtaArg;
+import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.FrameCodec;
+import dev.aoe.frame.HeaderFlyweight;
 import dev.aoe.frame.Octets;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -54,8 +55,8 @@ public class FrameCodecBenchmark {
         request = new AoeFrame(TARGET, INITIATOR, header,
                 AtaArg.command(AtaCommands.READ_SECTORS_EXT, true, 123_456_789L, SECTORS));
         response = new AoeFrame(INITIATOR, TARGET, header.toResponse(0, 1),
-                new AtaArg(AtaArg.FLAG_EXTENDED, 0, 0, AtaCommands.STATUS_DRDY, 123_456_789L,
-                        Octets.copyOf(new byte[SECTORS * AtaArg.SECTOR_SIZE])));
+                new AtaArg(AtaFlyweight.FLAG_EXTENDED, 0, 0, AtaCommands.STATUS_DRDY, 123_456_789L,
+                        Octets.copyOf(new byte[SECTORS * AtaFlyweight.SECTOR_SIZE])));
         requestWire = FrameCodec.encode(request, Unpooled.buffer().alloc());
         responseWire = FrameCodec.encode(response, Unpooled.buffer().alloc());
         out = PooledByteBufAllocator.DEFAULT.directBuffer(9100);
@@ -77,12 +78,12 @@ public class FrameCodecBenchmark {
     @Benchmark
     public long peekReadRequest() {
         ByteBuf f = requestWire;
-        if (!AoeHeaderView.isAoe(f) || AoeHeaderView.isResponse(f) || AoeHeaderView.command(f) != 0) {
+        if (!HeaderFlyweight.isAoe(f) || HeaderFlyweight.isResponse(f) || HeaderFlyweight.command(f) != 0) {
             return -1;
         }
-        long lba = AtaArg.readLba(f, AoeHeaderView.ARG_OFFSET + AtaArg.LBA_OFFSET);
-        int sectors = f.getUnsignedByte(AoeHeaderView.ARG_OFFSET + AtaArg.SECTOR_COUNT_OFFSET);
-        return lba + sectors + AoeHeaderView.major(f) + AoeHeaderView.minor(f) + AoeHeaderView.tag(f);
+        long lba = AtaFlyweight.effectiveLba(f);
+        int sectors = AtaFlyweight.sectorCount(f);
+        return lba + sectors + HeaderFlyweight.major(f) + HeaderFlyweight.minor(f) + HeaderFlyweight.tag(f);
     }
 
     @Benchmark

@@ -1,9 +1,9 @@
 package dev.aoe.bench.io;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.initiator.AoeAddress;
 import dev.aoe.initiator.AoeDevice;
 import dev.aoe.initiator.Initiator;
-import dev.aoe.link.MacAddress;
 import dev.aoe.link.memory.MemoryLink;
 import dev.aoe.link.memory.MemorySwitch;
 import dev.aoe.target.Export;

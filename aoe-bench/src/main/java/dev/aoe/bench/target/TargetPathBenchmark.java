@@ -1,5 +1,6 @@
 package dev.aoe.bench.target;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.AoeHeader;
@@ -7,7 +8,6 @@ import dev.aoe.frame.AtaArg;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
-import dev.aoe.link.MacAddress;
 import dev.aoe.target.Export;
 import dev.aoe.target.ExportState;
 import dev.aoe.target.Target;

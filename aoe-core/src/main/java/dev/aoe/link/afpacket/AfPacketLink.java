@@ -2,12 +2,12 @@ package dev.aoe.link.afpacket;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import dev.aoe.frame.AoeHeaderView;
+import dev.aoe.ethernet.Ethernet;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -76,7 +76,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         int fd;
         try {
             fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, Short.toUnsignedInt(Short.reverseBytes(
-                    (short) AoeHeaderView.ETHERTYPE_AOE)));
+                    (short) Ethernet.ETHERTYPE_AOE)));
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EPERM) {
                 throw new LinkException("no permission to open a raw socket on " + interfaceName
@@ -124,7 +124,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         try (Memory address = new Memory(SOCKADDR_LL)) {
             address.clear();
             address.setShort(0, (short) LibC.AF_PACKET);
-            address.setShort(2, Short.reverseBytes((short) AoeHeaderView.ETHERTYPE_AOE));
+            address.setShort(2, Short.reverseBytes((short) Ethernet.ETHERTYPE_AOE));
             address.setInt(4, ifindex);
             LibC.bind(fd, address, SOCKADDR_LL);
         } catch (LastErrorException e) {

@@ -1,9 +1,9 @@
 package dev.aoe.link.memory;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import java.util.Collections;
 import java.util.IdentityHashMap;

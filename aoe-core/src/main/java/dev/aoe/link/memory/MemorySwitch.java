@@ -1,6 +1,6 @@
 package dev.aoe.link.memory;
 
-import dev.aoe.link.MacAddress;
+import dev.aoe.ethernet.MacAddress;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.aoe.link.pcap;
 
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
 import dev.aoe.link.LinkException;
-import dev.aoe.link.MacAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocalThread;

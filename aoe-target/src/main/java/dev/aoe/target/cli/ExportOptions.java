@@ -1,7 +1,7 @@
 package dev.aoe.target.cli;
 
 import dev.aoe.cli.ByteSizes;
-import dev.aoe.link.MacAddress;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.target.Export;
 import dev.aoe.target.store.StoreOptions;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package dev.aoe.link;
+package dev.aoe.link.spec;
 
+import dev.aoe.link.FrameLink;
 import dev.aoe.link.afpacket.AfPacketLink;
 import dev.aoe.link.afpacket.RingVersion;
 import dev.aoe.link.pcap.PcapLink;

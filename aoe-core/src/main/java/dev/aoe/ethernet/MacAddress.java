@@ -1,4 +1,4 @@
-package dev.aoe.link;
+package dev.aoe.ethernet;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Locale;
@@ -35,12 +35,22 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
 
     /** Reads six bytes at an absolute index without moving the buffer's indexes. */
     public static MacAddress read(ByteBuf buf, int index) {
-        return new MacAddress(((long) buf.getUnsignedShort(index) << 32) | buf.getUnsignedInt(index + 2));
+        return new MacAddress(bits(buf, index));
+    }
+
+    /** The six bytes at an absolute index as a long, without allocating. */
+    public static long bits(ByteBuf buf, int index) {
+        return ((long) buf.getUnsignedShort(index) << 32) | buf.getUnsignedInt(index + 2);
+    }
+
+    /** Writes a MAC held in a long at an absolute index. */
+    public static void setBits(ByteBuf buf, int index, long value) {
+        buf.setShort(index, (int) (value >>> 32));
+        buf.setInt(index + 2, (int) value);
     }
 
     public void write(ByteBuf buf, int index) {
-        buf.setShort(index, (int) (value >>> 32));
-        buf.setInt(index + 2, (int) value);
+        setBits(buf, index, value);
     }
 
     public void writeTo(ByteBuf buf) {
