@@ -63,6 +63,33 @@ public interface FrameLink extends AutoCloseable {
         }
     }
 
+    /**
+     * A reusable way to build frames in place and send them together, for one sender (one device's
+     * engine, say): get it once, then {@code open()}, {@code frame()}/{@code commit()} per frame,
+     * {@code close()}. The default sends each frame as it is committed.
+     */
+    default FrameBatch batch() {
+        return new FrameBatch() {
+            @Override
+            public void open() {
+            }
+
+            @Override
+            public ByteBuf frame(int capacity) {
+                return newFrame(capacity);
+            }
+
+            @Override
+            public void commit(ByteBuf frame) {
+                send(frame);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** Stops the receive thread, waits for it and frees the interface. Idempotent. */
     @Override
     void close();

@@ -9,7 +9,6 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SeekableByteChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +19,10 @@ import java.util.concurrent.Executors;
 
 /**
  * One opened AoE device: reads, writes and flushes by byte offset, synchronous or asynchronous.
- * Requests are split into frames of the sectors per frame the target and our MTU allow, pipelined
- * up to each path's window; unaligned writes read, modify and write their edge sectors. Thread-safe.
- * An asynchronous request's buffer must stay untouched until its future completes.
+ * A request becomes frames of the sectors per frame the target and our MTU allow, as many in flight
+ * as the paths' windows allow, whatever its size: one future per request, none per frame. Unaligned
+ * writes read, modify and write their edge sectors. Thread-safe. An asynchronous request's buffer
+ * must stay untouched until its future completes.
  */
 public final class AoeDevice implements AutoCloseable {
 
@@ -32,18 +32,16 @@ public final class AoeDevice implements AutoCloseable {
     private final TargetInfo target;
     private final FrameEngine engine;
     private final IdentifyData identify;
-    private final int maxSectors;
     private final long sectors;
     private final boolean lba48;
-    /** Runs unaligned writes one at a time, off the callers' and the common pool's threads; created lazily. */
+    /** Runs unaligned writes one at a time, off the callers' and the common pool's threads. */
     private final ExecutorService edges;
 
-    AoeDevice(Initiator initiator, TargetInfo target, FrameEngine engine, IdentifyData identify, int maxSectors) {
+    AoeDevice(Initiator initiator, TargetInfo target, FrameEngine engine, IdentifyData identify) {
         this.initiator = initiator;
         this.target = target;
         this.engine = engine;
         this.identify = identify;
-        this.maxSectors = maxSectors;
         this.sectors = identify.capacitySectors();
         this.lba48 = identify.lba48();
         this.edges = Executors.newSingleThreadExecutor(r -> {
@@ -75,32 +73,21 @@ public final class AoeDevice implements AutoCloseable {
 
     /** Sectors carried per frame: the least of the target's and what each local link's MTU allows. */
     public int sectorsPerFrame() {
-        return maxSectors;
+        return engine.maxSectors();
     }
 
-    /** Per-path figures: frames sent, answered, lost; window; smoothed RTT. */
+    /** Per-path figures: frames sent, answered, lost; window; smoothed RTT and RTO. */
     public List<String> pathStats() {
-        List<String> lines = new ArrayList<>();
-        List<DevicePath> paths = engine.paths();
-        synchronized (engine) {
-            for (DevicePath p : paths) {
-                lines.add(String.format("%s sent=%d answered=%d lost=%d window=%.1f srtt=%dus", p, p.sent, p.answered,
-                        p.lost, p.window.window(), p.rtt.srttNanos() / 1000));
-            }
-        }
-        return lines;
+        return engine.pathStats();
     }
 
+    /** Frames sent again because they were lost (or answered too late). */
     public long retransmits() {
-        return engine.retransmits.sum();
+        return engine.retransmits();
     }
 
-    void addPath(DevicePath path) {
-        engine.addPath(path);
-    }
-
-    int pathCap() {
-        return engine.paths().get(0).window.cap();
+    FrameEngine engine() {
+        return engine;
     }
 
     /** Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} (its position moves on success). */
@@ -111,8 +98,7 @@ public final class AoeDevice implements AutoCloseable {
             return done;
         }
         if (aligned(offset, length)) {
-            return transfer(offset / SECTOR_SIZE, dst.slice(), false)
-                    .thenRun(() -> dst.position(dst.position() + length));
+            return transfer(offset / SECTOR_SIZE, dst, false).thenRun(() -> dst.position(dst.position() + length));
         }
         long first = offset / SECTOR_SIZE;
         long end = (offset + length + SECTOR_SIZE - 1) / SECTOR_SIZE;
@@ -129,8 +115,7 @@ public final class AoeDevice implements AutoCloseable {
             return done;
         }
         if (aligned(offset, length)) {
-            return transfer(offset / SECTOR_SIZE, src.slice(), true)
-                    .thenRun(() -> src.position(src.position() + length));
+            return transfer(offset / SECTOR_SIZE, src, true).thenRun(() -> src.position(src.position() + length));
         }
         ByteBuffer data = src.slice();
         return CompletableFuture.runAsync(() -> {
@@ -153,8 +138,7 @@ public final class AoeDevice implements AutoCloseable {
         int head = (int) (offset % SECTOR_SIZE);
         await(transfer(first, sectorsBuffer.duplicate().limit(SECTOR_SIZE), false));
         if (end - first > 1) {
-            await(transfer(end - 1, sectorsBuffer.duplicate().position(sectorsBuffer.capacity() - SECTOR_SIZE).slice(),
-                    false));
+            await(transfer(end - 1, sectorsBuffer.duplicate().position(sectorsBuffer.capacity() - SECTOR_SIZE), false));
         }
         sectorsBuffer.duplicate().position(head).put(src.duplicate());
         await(transfer(first, sectorsBuffer, true));
@@ -169,40 +153,18 @@ public final class AoeDevice implements AutoCloseable {
         return length == 0 ? CompletableFuture.completedFuture(null) : null;
     }
 
-    private static final Runnable NOTHING = () -> { };
-
     private static boolean aligned(long offset, int length) {
         return offset % SECTOR_SIZE == 0 && length % SECTOR_SIZE == 0;
     }
 
-    /** Whole sectors from {@code lba}, split into frames; the buffer's remaining bytes are a multiple of 512. */
+    /** Whole sectors from {@code lba} to or from the buffer's remaining bytes (a multiple of 512), as one request. */
     private CompletableFuture<Void> transfer(long lba, ByteBuffer buffer, boolean write) {
-        int total = buffer.remaining() / SECTOR_SIZE;
-        if (total <= maxSectors) {   // one frame: no list, no allOf
-            AtaCommand c = command(lba, total, buffer, write);
-            engine.submit(c);
-            return c.done.thenRun(NOTHING);
-        }
-        List<CompletableFuture<Integer>> frames = new ArrayList<>();
-        int base = buffer.position();
-        for (int done = 0; done < total; ) {
-            int n = Math.min(maxSectors, total - done);
-            ByteBuffer part = buffer.duplicate().position(base + done * SECTOR_SIZE)
-                    .limit(base + (done + n) * SECTOR_SIZE).slice();
-            AtaCommand c = command(lba + done, n, part, write);
-            engine.submit(c);
-            frames.add(c.done);
-            done += n;
-        }
-        return CompletableFuture.allOf(frames.toArray(CompletableFuture[]::new));
-    }
-
-    private AtaCommand command(long lba, int sectors, ByteBuffer data, boolean write) {
-        return write
-                ? new AtaCommand(lba48 ? AtaCommands.WRITE_SECTORS_EXT : AtaCommands.WRITE_SECTORS, lba48, lba, sectors,
-                        data, null)
-                : new AtaCommand(lba48 ? AtaCommands.READ_SECTORS_EXT : AtaCommands.READ_SECTORS, lba48, lba, sectors,
-                        null, data);
+        int count = buffer.remaining() / SECTOR_SIZE;
+        int opcode = write ? (lba48 ? AtaCommands.WRITE_SECTORS_EXT : AtaCommands.WRITE_SECTORS)
+                : (lba48 ? AtaCommands.READ_SECTORS_EXT : AtaCommands.READ_SECTORS);
+        Request r = new Request(opcode, lba48, write, lba, count, buffer, null);
+        engine.submit(r);
+        return r.done;
     }
 
     /** Makes completed writes durable: FLUSH CACHE EXT when advertised, else FLUSH CACHE; a no-op when neither is. */
@@ -215,9 +177,9 @@ public final class AoeDevice implements AutoCloseable {
         } else {
             return CompletableFuture.completedFuture(null);
         }
-        AtaCommand c = new AtaCommand(opcode, opcode == AtaCommands.FLUSH_CACHE_EXT, 0, 0, null, null);
-        engine.submit(c);
-        return c.done.thenApply(x -> null);
+        Request r = new Request(opcode, opcode == AtaCommands.FLUSH_CACHE_EXT, false, 0, 0, null, null);
+        engine.submit(r);
+        return r.done;
     }
 
     public void read(long offset, ByteBuffer dst) throws IOException {
@@ -261,78 +223,16 @@ public final class AoeDevice implements AutoCloseable {
         }
     }
 
-    /** A seekable channel over the device; its size is the device's, and it cannot grow. */
+    /**
+     * A seekable channel over the device; its size is the device's, and it cannot grow. Each read or
+     * write is one request; sequential reads of at most 4 MiB fetch the next range ahead, so a
+     * stream of them keeps the window full.
+     */
     public SeekableByteChannel channel() {
-        return new SeekableByteChannel() {
-            private long position;
-            private boolean open = true;
-
-            @Override
-            public int read(ByteBuffer dst) throws IOException {
-                ensureOpen();
-                if (position >= sizeBytes()) {
-                    return -1;
-                }
-                int n = (int) Math.min(dst.remaining(), sizeBytes() - position);
-                ByteBuffer part = dst.duplicate().limit(dst.position() + n);
-                AoeDevice.this.read(position, part);
-                dst.position(dst.position() + n);
-                position += n;
-                return n;
-            }
-
-            @Override
-            public int write(ByteBuffer src) throws IOException {
-                ensureOpen();
-                int n = src.remaining();
-                AoeDevice.this.write(position, src);
-                position += n;
-                return n;
-            }
-
-            @Override
-            public long position() {
-                return position;
-            }
-
-            @Override
-            public SeekableByteChannel position(long newPosition) {
-                if (newPosition < 0) {
-                    throw new IllegalArgumentException("negative position " + newPosition);
-                }
-                position = newPosition;
-                return this;
-            }
-
-            @Override
-            public long size() {
-                return sizeBytes();
-            }
-
-            @Override
-            public SeekableByteChannel truncate(long size) throws IOException {
-                throw new IOException(address() + ": an AoE device cannot be truncated");
-            }
-
-            @Override
-            public boolean isOpen() {
-                return open;
-            }
-
-            @Override
-            public void close() {
-                open = false;
-            }
-
-            private void ensureOpen() throws ClosedChannelException {
-                if (!open) {
-                    throw new ClosedChannelException();
-                }
-            }
-        };
+        return new DeviceChannel(this);
     }
 
-    /** The device's bytes from {@code offset} to the end, read in chunks of {@code chunk} bytes. */
+    /** The device's bytes from {@code offset} to the end, read in chunks of {@code chunk} bytes, the next one ahead. */
     public InputStream inputStream(long offset, int chunk) {
         SeekableByteChannel ch = channel();
         try {
@@ -361,19 +261,132 @@ public final class AoeDevice implements AutoCloseable {
                 buffer.get(b, off, n);
                 return n;
             }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
         };
     }
 
     /** Fails what is queued or in flight; the initiator stays open. */
     @Override
     public void close() {
-        engine.close();   // queued read-modify-writes then fail at once, and the thread ends
-        edges.shutdown();
         initiator.closed(this);
+        edges.shutdown();
     }
 
     @Override
     public String toString() {
-        return address() + " (" + sectors + " sectors, " + maxSectors + " per frame, paths " + target.paths() + ")";
+        return address() + " (" + sectors + " sectors, " + sectorsPerFrame() + " per frame, paths " + target.paths() + ")";
+    }
+
+    /** {@link #channel()}: reads ahead while the reads are sequential. */
+    private static final class DeviceChannel implements SeekableByteChannel {
+        private static final int MAX_AHEAD = 4 << 20;
+
+        private final AoeDevice device;
+        private long position;
+        private boolean open = true;
+        private ByteBuffer ahead;
+        private long aheadAt = -1;
+        private CompletableFuture<Void> aheadDone;
+
+        DeviceChannel(AoeDevice device) {
+            this.device = device;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            ensureOpen();
+            long size = device.sizeBytes();
+            if (position >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), size - position);
+            if (n == 0) {
+                return 0;
+            }
+            if (aheadDone != null && aheadAt == position && ahead.remaining() >= n) {
+                await(aheadDone);
+                dst.put(ahead.duplicate().limit(ahead.position() + n));
+                ahead.position(ahead.position() + n);
+            } else {
+                dropAhead();
+                ByteBuffer part = dst.duplicate().limit(dst.position() + n);
+                device.read(position, part);
+                dst.position(dst.position() + n);
+            }
+            position += n;
+            if (n <= MAX_AHEAD && position < size && (aheadDone == null || !ahead.hasRemaining())) {
+                int next = (int) Math.min(n, size - position);
+                ahead = ByteBuffer.allocate(next);
+                aheadAt = position;
+                aheadDone = device.readAsync(position, ahead.duplicate());
+            } else if (aheadDone != null) {
+                aheadAt = position;
+            }
+            return n;
+        }
+
+        private void dropAhead() {
+            if (aheadDone != null) {
+                aheadDone.cancel(false);   // the request still finishes; only its data is not used
+                aheadDone = null;
+                ahead = null;
+                aheadAt = -1;
+            }
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            ensureOpen();
+            dropAhead();
+            int n = src.remaining();
+            device.write(position, src);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) {
+            if (newPosition < 0) {
+                throw new IllegalArgumentException("negative position " + newPosition);
+            }
+            position = newPosition;
+            return this;
+        }
+
+        @Override
+        public long size() {
+            return device.sizeBytes();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) throws IOException {
+            throw new IOException(device.address() + ": an AoE device cannot be truncated");
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            dropAhead();
+        }
+
+        private void ensureOpen() throws ClosedChannelException {
+            if (!open) {
+                throw new ClosedChannelException();
+            }
+        }
     }
 }

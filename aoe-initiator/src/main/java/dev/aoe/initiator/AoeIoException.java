@@ -47,6 +47,16 @@ public class AoeIoException extends IOException {
         }
     }
 
+    /**
+     * Two targets with different identities (capacity, serial, model) answer for one address: the
+     * device is refused rather than having its reads and writes spread over two disks.
+     */
+    public static final class ConflictingTargetsException extends AoeIoException {
+        public ConflictingTargetsException(String message) {
+            super(message);
+        }
+    }
+
     /** No answer within the dead-target time. */
     public static final class DeviceTimeoutException extends AoeIoException {
         public DeviceTimeoutException(String message) {

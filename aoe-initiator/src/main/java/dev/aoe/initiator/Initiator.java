@@ -2,6 +2,7 @@ package dev.aoe.initiator;
 
 import dev.aoe.ata.AtaCommands;
 import dev.aoe.ata.IdentifyData;
+import dev.aoe.ethernet.Ethernet;
 import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeFrame;
@@ -12,11 +13,14 @@ import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.frame.HeaderFlyweight;
 import dev.aoe.frame.MalformedFrameException;
+import dev.aoe.frame.Octets;
+import dev.aoe.initiator.AoeIoException.ConflictingTargetsException;
 import dev.aoe.initiator.AoeIoException.DeviceNotFoundException;
 import dev.aoe.initiator.TargetInfo.PathInfo;
 import dev.aoe.initiator.protocol.Pending;
 import dev.aoe.initiator.protocol.TagSpace;
 import dev.aoe.link.FrameLink;
+import dev.aoe.link.LinkException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.HashedWheelTimer;
 import java.io.IOException;
@@ -25,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +38,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -40,28 +47,39 @@ import java.util.function.Consumer;
  * unsolicited announcements), opens devices and sends control requests. Thread-safe; close it to
  * stop the links and fail whatever is still in flight.
  * <pre>
- * try (Initiator initiator = Initiator.builder().link(PcapLink.open("eth0")).build()) {
+ * try (Initiator initiator = Initiator.builder().link(AfPacketLink.open("eth0")).build()) {
  *     AoeDevice disk = initiator.open(AoeAddress.parse("e0.1"), Duration.ofSeconds(2));
  *     disk.read(0, ByteBuffer.allocate(4096));
  * }
  * </pre>
+ * A device whose target does not answer any ATA frame for the dead time fails its requests with a
+ * {@link AoeIoException.DeviceTimeoutException}; while the target is silent the initiator probes
+ * for it (config queries every 250 ms), so I/O resumes as soon as the target is back, through
+ * the MAC it answers from (a restarted target may have a new one). Two targets with different
+ * identities answering for one address make the device fail with a
+ * {@link ConflictingTargetsException}; a second MAC with the same identity is a second path.
  */
 public final class Initiator implements AutoCloseable {
 
     /** Frames in flight per device and path at most, whatever the target's buffer count. */
     public static final int DEFAULT_MAX_OUTSTANDING = 64;
-    private static final long REQUERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     public static final Duration DEFAULT_DEAD_TIME = Duration.ofSeconds(30);
+    private static final long REQUERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** The tag of discovery queries and probes: answers are learnt whatever their tag. */
+    private static final int DISCOVERY_TAG = TagSpace.USER_BIT;
 
     private final List<FrameLink> links;
     private final TagSpace tags = new TagSpace();
     private final HashedWheelTimer timer;
+    private final Clock clock;
     private final Duration deadTime;
     private final int maxOutstanding;
     private final Map<AoeAddress, Known> targets = new LinkedHashMap<>();
+    /** Open devices by engine; the array is what the receive threads scan, without allocating. */
     private final List<AoeDevice> devices = new CopyOnWriteArrayList<>();
+    private volatile FrameEngine[] engines = new FrameEngine[0];
     private final List<Consumer<TargetInfo>> listeners = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.LongAdder ignored = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder ignored = new LongAdder();
     private volatile boolean closed;
 
     /** Mutable discovery state of one target; {@link TargetInfo} is its snapshot. */
@@ -82,7 +100,8 @@ public final class Initiator implements AutoCloseable {
             Thread t = new Thread(r, "aoe-initiator-timer");
             t.setDaemon(true);
             return t;
-        }, 1, TimeUnit.MILLISECONDS, 1024);
+        }, 10, TimeUnit.MILLISECONDS, 256);
+        this.clock = new Clock(this::probe);
         for (FrameLink link : links) {
             link.start(frame -> onFrame(link, frame));
         }
@@ -104,7 +123,10 @@ public final class Initiator implements AutoCloseable {
             return this;
         }
 
-        /** How long a request may go unanswered before it fails with a DeviceTimeoutException. */
+        /**
+         * How long a device's target may leave every ATA frame unanswered, while there is work, before
+         * its requests fail with a DeviceTimeoutException (default 30 s).
+         */
         public Builder deadTime(Duration value) {
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException("dead time must be positive: " + value);
@@ -144,21 +166,44 @@ public final class Initiator implements AutoCloseable {
         if (!HeaderFlyweight.isAoe(frame) || !HeaderFlyweight.isResponse(frame)) {
             return;
         }
-        if (HeaderFlyweight.command(frame) == AoeCommand.QUERY_CONFIG.code() && !HeaderFlyweight.isError(frame)) {
+        int command = HeaderFlyweight.command(frame);
+        int tag = HeaderFlyweight.tag(frame);
+        if (command == AoeCommand.ATA.code() && TagSpace.isAta(tag)) {
+            FrameEngine engine = engine(HeaderFlyweight.major(frame), HeaderFlyweight.minor(frame));
+            if (engine != null) {
+                engine.onResponse(link, frame);
+            } else {
+                ignored.increment();   // its device was closed
+            }
+            return;
+        }
+        if (command == AoeCommand.QUERY_CONFIG.code() && !HeaderFlyweight.isError(frame)) {
             learn(link, frame);
         }
-        int tag = HeaderFlyweight.tag(frame);
         Pending p = tags.lookup(tag);
         if (p != null) {
             p.onResponse(tag, link, frame);
-        } else if ((tag & TagSpace.USER_BIT) != 0) {
+        } else if ((tag & TagSpace.USER_BIT) != 0 && tag != DISCOVERY_TAG) {
             ignored.increment();   // late or duplicate: its request was answered or given up on
         }
     }
 
+    private FrameEngine engine(int shelf, int slot) {
+        for (FrameEngine e : engines) {
+            if (e.address().shelf() == shelf && e.address().slot() == slot) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** Responses to our tags that came too late or twice, and were ignored. */
     public long ignoredResponses() {
-        return ignored.sum();
+        long n = ignored.sum();
+        for (FrameEngine e : engines) {
+            n += e.ignored();
+        }
+        return n;
     }
 
     /** Every config response (answers and announcements) updates the table; Linux rejects broadcast addresses too. */
@@ -170,7 +215,7 @@ public final class Initiator implements AutoCloseable {
             return;
         }
         AoeHeader h = f.header();
-        if (h.major() == HeaderFlyweight.BROADCAST_MAJOR || h.minor() == HeaderFlyweight.BROADCAST_MINOR) {
+        if (h.isBroadcast()) {
             return;
         }
         AoeAddress address = new AoeAddress(h.major(), h.minor());
@@ -185,16 +230,68 @@ public final class Initiator implements AutoCloseable {
             targets.notifyAll();
             info = changed ? snapshot(address, k) : null;
         }
-        if (newPath) {
-            for (AoeDevice device : devices) {
-                if (device.address().equals(address)) {
-                    device.addPath(new DevicePath(link, f.source(), device.pathCap()));
+        FrameEngine engine = engine(address.shelf(), address.slot());
+        if (engine != null) {
+            engine.heard(link, f.source().value(), System.nanoTime());
+            if (engine.path(link, f.source().value()) == null) {
+                for (AoeDevice device : devices) {
+                    if (device.engine() == engine) {
+                        probation(device, link, f.source());
+                        break;
+                    }
                 }
             }
         }
         if (info != null) {
             listeners.forEach(l -> l.accept(info));
         }
+    }
+
+    /**
+     * A MAC not seen when the device was opened answers for it: it carries I/O once an IDENTIFY
+     * through it shows the same disk; a different disk makes the device fail (two targets, one address).
+     */
+    private void probation(AoeDevice device, FrameLink link, MacAddress mac) {
+        FrameEngine engine = device.engine();
+        DevicePath path = new DevicePath(link, mac, pathCap(device.target()), false);
+        engine.addPath(path);
+        ByteBuffer data = ByteBuffer.allocate(IdentifyData.LENGTH);
+        Request identify = identify(path, data, System.nanoTime() + deadTime.toNanos());
+        engine.submit(identify);
+        identify.done.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                return;   // it stays on probation, unused
+            }
+            IdentifyData other = IdentifyData.parse(data.array());
+            if (sameDisk(device.identify(), other)) {
+                engine.confirm(path);
+            } else {
+                engine.fail(conflict(device.address(), device.target().paths().get(0).targetMac(), device.identify(),
+                        mac, other));
+            }
+        });
+    }
+
+    /** IDENTIFY through one path, given up (a DeviceTimeoutException) at {@code giveUpNanos}. */
+    private static Request identify(DevicePath path, ByteBuffer into, long giveUpNanos) {
+        Request r = new Request(AtaCommands.IDENTIFY_DEVICE, false, false, 0, 0, into, path);
+        r.giveUpNanos = giveUpNanos;
+        return r;
+    }
+
+    private static boolean sameDisk(IdentifyData a, IdentifyData b) {
+        return a.capacitySectors() == b.capacitySectors() && a.serial().equals(b.serial()) && a.model().equals(b.model());
+    }
+
+    private static ConflictingTargetsException conflict(AoeAddress address, MacAddress macA, IdentifyData a,
+                                                        MacAddress macB, IdentifyData b) {
+        return new ConflictingTargetsException(address + ": two different targets answer for this address: " + macA
+                + " (" + describe(a) + ") and " + macB + " (" + describe(b) + "); refusing the device"
+                + " (stop one of them, or give them different shelf.slot addresses)");
+    }
+
+    private static String describe(IdentifyData id) {
+        return id.capacitySectors() + " sectors, serial '" + id.serial() + "', model '" + id.model() + "'";
     }
 
     private static TargetInfo snapshot(AoeAddress address, Known k) {
@@ -246,16 +343,23 @@ public final class Initiator implements AutoCloseable {
 
     /** Config read to the broadcast MAC on every link; answers reach {@link #learn} whatever their tag. */
     private void query(int major, int minor) {
-        Pending ignore = (tag, link, frame) -> { };
         for (FrameLink link : links) {
-            int tag = tags.register(ignore);
-            link.send(FrameCodec.encode(new AoeFrame(MacAddress.BROADCAST, link.mac(),
-                    AoeHeader.request(major, minor, AoeCommand.QUERY_CONFIG, tag), ConfigArg.read()), link.alloc()));
-            timer.newTimeout(t -> tags.remove(tag, ignore), 30, TimeUnit.SECONDS);
+            try {
+                link.send(FrameCodec.encode(new AoeFrame(MacAddress.BROADCAST, link.mac(),
+                        AoeHeader.request(major, minor, AoeCommand.QUERY_CONFIG, DISCOVERY_TAG), ConfigArg.read()),
+                        link.alloc()));
+            } catch (LinkException e) {
+                // an interface that went away: the other links still ask
+            }
         }
     }
 
-    private void awaitTargets(Duration wait, java.util.function.BooleanSupplier done) throws InterruptedIOException {
+    /** The clock found a device's target silent: ask for it again, which also finds a new MAC. */
+    private void probe(FrameEngine engine) {
+        query(engine.address().shelf(), engine.address().slot());
+    }
+
+    private void awaitTargets(Duration wait, BooleanSupplier done) throws InterruptedIOException {
         long deadline = System.nanoTime() + wait.toNanos();
         synchronized (targets) {
             while (!done.getAsBoolean()) {
@@ -273,35 +377,88 @@ public final class Initiator implements AutoCloseable {
         }
     }
 
+    private int pathCap(TargetInfo target) {
+        return Math.max(1, Math.min(target.bufferCount(), maxOutstanding) / Math.max(1, target.paths().size()));
+    }
+
     /**
-     * Finds the target, identifies it and returns a device handle over every path it answered on.
+     * Finds the target, identifies it through every path it answered on and returns a device handle.
      *
-     * @throws DeviceNotFoundException when nothing answers for the address within {@code wait}
+     * @throws DeviceNotFoundException      when nothing answers for the address within {@code wait}
+     * @throws ConflictingTargetsException when two different disks answer for the address
      */
     public AoeDevice open(AoeAddress address, Duration wait) throws IOException {
+        if (closed) {
+            throw new AoeIoException("the initiator is closed");
+        }
         TargetInfo target = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
                 "no AoE target answered for " + address + " within " + wait.toMillis() + " ms on "
                         + links.stream().map(FrameLink::name).toList()));
+        int cap = pathCap(target);
+        int maxSectors = Math.min(AtaFlyweight.MAX_SECTORS, target.sectorsPerFrame());
+        FrameEngine engine = new FrameEngine(address, clock, deadTime, maxSectors);
         List<DevicePath> paths = new ArrayList<>();
-        int perPath = Math.max(1, Math.min(target.bufferCount(), maxOutstanding) / target.paths().size());
-        int maxSectors = Math.min(255, target.sectorsPerFrame());
         for (PathInfo p : target.paths()) {
-            FrameLink link = link(p.localInterface());
-            paths.add(new DevicePath(link, p.targetMac(), perPath));
-            maxSectors = Math.min(maxSectors, AtaFlyweight.sectorsPerFrame(link.mtu()));
+            DevicePath path = new DevicePath(link(p.localInterface()), p.targetMac(), cap, false);
+            paths.add(path);
+            engine.addPath(path);
         }
-        FrameEngine engine = new FrameEngine(address, paths, tags, timer, deadTime);
-        ByteBuffer data = ByteBuffer.allocate(IdentifyData.LENGTH);
-        AtaCommand identify = new AtaCommand(AtaCommands.IDENTIFY_DEVICE, false, 0, 1, null, data);
-        engine.submit(identify);
-        AoeDevice.await(identify.done);
-        AoeDevice device = new AoeDevice(this, target, engine, IdentifyData.parse(data.array()), Math.max(1, maxSectors));
-        devices.add(device);
-        return device;
+        register(engine);
+        try {
+            // every path is on probation until an IDENTIFY through it answers; all must show the same disk
+            long giveUp = System.nanoTime() + Math.max(wait.toNanos(), deadTime.toNanos());
+            List<Request> answers = new ArrayList<>();
+            for (DevicePath path : paths) {
+                Request r = identify(path, ByteBuffer.allocate(IdentifyData.LENGTH), giveUp);
+                engine.submit(r);
+                answers.add(r);
+            }
+            IdentifyData identity = null;
+            MacAddress first = null;
+            for (int i = 0; i < paths.size(); i++) {
+                try {
+                    AoeDevice.await(answers.get(i).done);
+                } catch (AoeIoException.DeviceTimeoutException e) {
+                    continue;   // a silent path stays on probation, unused
+                }
+                IdentifyData id = IdentifyData.parse(answers.get(i).view.array());
+                if (identity == null) {
+                    identity = id;
+                    first = paths.get(i).mac;
+                } else if (!sameDisk(identity, id)) {
+                    throw conflict(address, first, identity, paths.get(i).mac, id);
+                }
+                engine.confirm(paths.get(i));
+            }
+            if (identity == null) {
+                throw new AoeIoException.DeviceTimeoutException(address + ": the target answered the config query but"
+                        + " not IDENTIFY within " + Duration.ofNanos(Math.max(wait.toNanos(), deadTime.toNanos())).toMillis()
+                        + " ms");
+            }
+            AoeDevice device = new AoeDevice(this, target, engine, identity);
+            devices.add(device);
+            return device;
+        } catch (IOException | RuntimeException e) {
+            unregister(engine);
+            engine.fail(new AoeIoException(address + " was not opened"));
+            throw e;
+        }
+    }
+
+    private synchronized void register(FrameEngine engine) {
+        FrameEngine[] now = Arrays.copyOf(engines, engines.length + 1);
+        now[now.length - 1] = engine;
+        engines = now;
+        clock.add(engine);
+    }
+
+    private synchronized void unregister(FrameEngine engine) {
+        engines = Arrays.stream(engines).filter(e -> e != engine).toArray(FrameEngine[]::new);
+        clock.remove(engine);
     }
 
     /** Sends a config request (a read, test, prefix, set or force set) to a target; empty when it stays silent. */
-    public Optional<AoeFrame> config(AoeAddress address, ConfigArg.Ccmd ccmd, dev.aoe.frame.Octets text, Duration wait)
+    public Optional<AoeFrame> config(AoeAddress address, ConfigArg.Ccmd ccmd, Octets text, Duration wait)
             throws IOException {
         return control(address, AoeCommand.QUERY_CONFIG, ConfigArg.request(ccmd, text), wait);
     }
@@ -323,6 +480,8 @@ public final class Initiator implements AutoCloseable {
 
     void closed(AoeDevice device) {
         devices.remove(device);
+        unregister(device.engine());
+        device.engine().fail(new AoeIoException(device.address() + " was closed"));
     }
 
     @Override
@@ -333,6 +492,14 @@ public final class Initiator implements AutoCloseable {
         closed = true;
         devices.forEach(AoeDevice::close);
         links.forEach(FrameLink::close);
+        clock.close();
         timer.stop();
+    }
+
+    /** Ethernet's view of this initiator's interfaces, for messages. */
+    @Override
+    public String toString() {
+        return "initiator on " + links.stream().map(l -> l.name() + " " + l.mac() + " mtu " + l.mtu()).toList()
+                + " (max frame " + Ethernet.maxFrameLength(links.get(0).mtu()) + " bytes)";
     }
 }

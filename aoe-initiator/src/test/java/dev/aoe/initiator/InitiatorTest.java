@@ -200,8 +200,8 @@ class InitiatorTest {
             lab.targets.forEach(Target::close);
             assertThatThrownBy(() -> disk.read(0, ByteBuffer.allocate(4096)))
                     .isInstanceOf(DeviceTimeoutException.class)
-                    .hasMessageContaining("e0.1: READ SECTORS EXT of 2 sectors at ")
-                    .hasMessageContaining("no answer for 0 s after");
+                    .hasMessageContaining("e0.1: no answer from the target for ")
+                    .hasMessageContaining("(the dead time is 600 ms)");
         }
     }
 
@@ -295,9 +295,10 @@ class InitiatorTest {
                 sent[i] = p.sent;
                 lost[i] = p.lost;
             }
-            // the good path may see a spurious timeout or two; the lossy one loses far more and carries less
-            assertThat(lost[1]).as("lost %s, sent %s", Arrays.toString(lost), Arrays.toString(sent)).isGreaterThan(lost[0] * 3);
-            assertThat(sent[1]).as("the lossy path carries less: sent %s", Arrays.toString(sent)).isLessThan(sent[0]);
+            // the good path may see a spurious loss or two; the lossy one loses a far larger share and carries less
+            assertThat((double) lost[1] / sent[1]).as("lost %s, sent %s", Arrays.toString(lost), Arrays.toString(sent))
+                    .isGreaterThan(3.0 * lost[0] / sent[0]);
+            assertThat(sent[1]).as("the lossy path carries less: sent %s", Arrays.toString(sent)).isLessThan(sent[0] / 2);
         }
     }
 

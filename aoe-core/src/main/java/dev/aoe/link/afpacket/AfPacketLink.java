@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.aoe.ethernet.Ethernet;
 import dev.aoe.ethernet.MacAddress;
+import dev.aoe.link.FrameBatch;
 import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
@@ -16,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +40,18 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     private final RxRing ring;
     private final ByteBuf view;
     private final SendBatch replies;
-    /** Frames sent from threads other than the receive thread; also the lock they take. */
+    /** Frames sent from threads other than the receive thread, under {@link #sendLock}. */
     private final SendBatch others;
+    private final ReentrantLock sendLock = new ReentrantLock();
     private final long busyPollNanos;
     private FrameHandler handler;
     /** The receive thread has lent the next reply slot out through {@link #newFrame}. */
     private boolean slotLent;
     private volatile Thread receiver;
+    /** Receive-thread figures for {@link #stats()}: poll calls, ring drains that delivered, frames delivered. */
+    private long polls;
+    private long drains;
+    private long received;
     private volatile boolean closed;
 
     private AfPacketLink(InterfaceInfo info, RingVersion version, int fd, RxRing ring, long busyPollNanos) {
@@ -177,6 +184,10 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
             boolean busy = false;
             while (!closed) {
                 int delivered = ring.drain(this, BATCH);
+                if (delivered > 0) {
+                    drains++;
+                    received += delivered;
+                }
                 if (replies.count() > 0) {
                     replies.flush(fd, name());
                 }
@@ -209,6 +220,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     }
 
     private void poll(Memory pollfd) {
+        polls++;
         try {
             LibC.poll(pollfd, 1, POLL_TIMEOUT_MILLIS);
         } catch (LastErrorException e) {
@@ -255,16 +267,81 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
                 }
                 return;
             }
-            synchronized (others) {
-                if (closed) {
-                    throw new LinkException(name() + " is closed");
-                }
+            lockForSending();
+            try {
                 others.add(frame);
                 others.flush(fd, name());
+            } finally {
+                sendLock.unlock();
             }
         } finally {
             frame.release();
         }
+    }
+
+    private void lockForSending() {
+        sendLock.lock();
+        if (closed) {
+            sendLock.unlock();
+            throw new LinkException(name() + " is closed");
+        }
+    }
+
+    /**
+     * On the receive thread, frames go into the reply batch (sent when the ring drain ends); on other
+     * threads, straight into the slots of the send batch under the send lock, one {@code sendmmsg} at
+     * {@link FrameBatch#close}.
+     */
+    @Override
+    public FrameBatch batch() {
+        return new FrameBatch() {
+            private boolean onReceiver;
+
+            @Override
+            public void open() {
+                onReceiver = Thread.currentThread() == receiver;
+                if (!onReceiver) {
+                    lockForSending();
+                }
+            }
+
+            @Override
+            public ByteBuf frame(int capacity) {
+                if (onReceiver) {
+                    return newFrame(capacity);
+                }
+                return capacity <= others.slotSize() ? others.nextSlot() : alloc().buffer(capacity);
+            }
+
+            @Override
+            public void commit(ByteBuf frame) {
+                if (onReceiver) {
+                    send(frame);
+                    return;
+                }
+                try {
+                    if (others.isNextSlot(frame) ? others.commit(frame) : others.add(frame)) {
+                        others.flush(fd, name());
+                    }
+                } finally {
+                    frame.release();
+                }
+            }
+
+            @Override
+            public void close() {
+                if (onReceiver) {
+                    return;
+                }
+                try {
+                    if (others.count() > 0) {
+                        others.flush(fd, name());
+                    }
+                } finally {
+                    sendLock.unlock();
+                }
+            }
+        };
     }
 
     @Override
@@ -275,10 +352,8 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         }
         int next = 0;
         try {
-            synchronized (others) {
-                if (closed) {
-                    throw new LinkException(name() + " is closed");
-                }
+            lockForSending();
+            try {
                 while (next < frames.size()) {
                     ByteBuf frame = frames.get(next++);
                     try {
@@ -292,12 +367,25 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
                 if (others.count() > 0) {
                     others.flush(fd, name());
                 }
+            } finally {
+                sendLock.unlock();
             }
         } finally {
             for (int j = next; j < frames.size(); j++) {
                 frames.get(j).release();
             }
         }
+    }
+
+    /**
+     * How the link has worked so far, for benchmarks and statistics: frames received, ring drains
+     * that delivered frames, {@code poll} calls, and frames sent with the {@code sendmmsg} calls that sent
+     * them (replies from the receive thread and frames from other threads). Read without locks, so
+     * approximate while the link runs.
+     */
+    public String stats() {
+        return String.format("received=%d drains=%d polls=%d replies=%d/%d calls others=%d/%d calls", received, drains,
+                polls, replies.frames(), replies.calls(), others.frames(), others.calls());
     }
 
     /** Frames the ring could not hold whole (longer than the MTU it was sized for), dropped. */
@@ -328,11 +416,14 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
 
     /** Called once {@code closed} is set, by the receive thread as it leaves or by close() if it never started. */
     private void free() {
-        synchronized (others) {
+        sendLock.lock();
+        try {
             ring.close();
             LibC.close(fd);
             replies.close();
             others.close();
+        } finally {
+            sendLock.unlock();
         }
     }
 

@@ -36,6 +36,9 @@ final class SendBatch implements AutoCloseable {
     private final int iovecs;
     private final int data;
     private int count;
+    /** System calls made and frames they sent, for statistics; written by the one thread that flushes. */
+    private long calls;
+    private long frames;
 
     SendBatch(int capacity, int maxFrame) {
         this.capacity = capacity;
@@ -103,6 +106,7 @@ final class SendBatch implements AutoCloseable {
             while (sent < count) {
                 try {
                     sent += LibC.sendmmsg(fd, sent == 0 ? block : block.share((long) sent * MMSGHDR), count - sent, 0);
+                    calls++;
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() != LibC.EINTR) {
                         throw new LinkException("send on " + name + " failed: " + LibC.describe(e), e);
@@ -110,8 +114,17 @@ final class SendBatch implements AutoCloseable {
                 }
             }
         } finally {
+            frames += sent;
             count = 0;
         }
+    }
+
+    long calls() {
+        return calls;
+    }
+
+    long frames() {
+        return frames;
     }
 
     @Override

@@ -58,7 +58,9 @@ class ProtocolTest {
             w.onAnswer();
         }
         assertThat(w.allowed()).isEqualTo(8);
-        w.onLoss();
+        assertThat(w.onLoss(5, 8)).isTrue();
+        assertThat(w.allowed()).isEqualTo(4);
+        assertThat(w.onLoss(7, 8)).as("sent before the halving: the same loss event").isFalse();
         assertThat(w.allowed()).isEqualTo(4);
         w.onAnswer();
         assertThat(w.window()).as("past the threshold it grows by 1/window").isBetween(4.2, 4.3);
@@ -67,7 +69,7 @@ class ProtocolTest {
         }
         assertThat(w.allowed()).isEqualTo(16);
         for (int i = 0; i < 10; i++) {
-            w.onLoss();
+            w.onLoss(100 + 2 * i, 101 + 2 * i);
         }
         assertThat(w.allowed()).isEqualTo(1);
     }
