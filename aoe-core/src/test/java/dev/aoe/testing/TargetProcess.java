@@ -27,7 +27,7 @@ public final class TargetProcess implements AutoCloseable {
     }
 
     public static Path jar() {
-        Path jar = Path.of(System.getProperty("aoe.target.jar", "target/none.jar"));
+        Path jar = Path.of(System.getProperty("aoe.cli.jar", "target/none.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("run through 'mvn verify': the shaded jar " + jar + " is missing");
         }

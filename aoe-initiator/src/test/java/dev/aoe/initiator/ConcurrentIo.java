@@ -12,12 +12,12 @@ import java.util.Random;
  * Several threads doing random reads and writes, each in its own region of a device, every read checked
  * against what was written; then a whole-device read. {@code image} is updated to the expected contents.
  */
-final class ConcurrentIo {
+public final class ConcurrentIo {
 
     private ConcurrentIo() {
     }
 
-    static void run(AoeDevice disk, byte[] image, int threads, int operations, int maxLength) throws Exception {
+    public static void run(AoeDevice disk, byte[] image, int threads, int operations, int maxLength) throws Exception {
         int region = image.length / threads;
         List<Thread> workers = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();

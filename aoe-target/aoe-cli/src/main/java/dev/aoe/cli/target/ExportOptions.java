@@ -1,0 +1,59 @@
+package dev.aoe.cli.target;
+
+import dev.aoe.cli.ByteSizes;
+import dev.aoe.ethernet.MacAddress;
+import dev.aoe.target.Export;
+import dev.aoe.target.store.StoreOptions;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** Options of one export, shared by the command line and each line of a {@code --config} file. */
+final class ExportOptions {
+
+    @Option(names = {"-r", "--read-only"}, description = "Export read-only; writes fail with ATA ABRT.")
+    boolean readOnly;
+
+    @Option(names = {"-o", "--offset"}, paramLabel = "SECTORS", defaultValue = "0",
+            description = "First sector of the file to export (default: ${DEFAULT-VALUE}).")
+    long offset;
+
+    @Option(names = {"-l", "--length"}, paramLabel = "SECTORS", defaultValue = "0",
+            description = "Sectors to export from the offset (default: the rest of the file).")
+    long length;
+
+    @Option(names = "--size", paramLabel = "SIZE", converter = ByteSizes.class, defaultValue = "0",
+            description = "Create the file, or extend it sparsely, to SIZE bytes (K, M, G, T suffixes).")
+    long size;
+
+    @Option(names = {"-b", "--bufcnt"}, paramLabel = "N", defaultValue = "" + Export.DEFAULT_BUFFER_COUNT,
+            description = "Requests served at once and advertised to initiators (default: ${DEFAULT-VALUE}, at least 2).")
+    int bufferCount;
+
+    @Option(names = {"-s", "--sync"}, description = "Acknowledge a write only once it is on stable storage (O_DSYNC).")
+    boolean sync;
+
+    @Option(names = {"-d", "--direct"}, description = "Bypass the page cache (O_DIRECT) where the file system allows it.")
+    boolean direct;
+
+    @Option(names = {"-m", "--mac-allow"}, paramLabel = "MAC[,MAC...]", split = ",", converter = MacConverter.class,
+            description = "Answer only these initiators: seeds the export's MAC mask list.")
+    List<MacAddress> macAllow = new ArrayList<>();
+
+    StoreOptions storeOptions() {
+        return new StoreOptions(readOnly, offset, length, size, sync, direct);
+    }
+
+    /** Picocli converter for MAC addresses. */
+    static final class MacConverter implements ITypeConverter<MacAddress> {
+        @Override
+        public MacAddress convert(String value) {
+            try {
+                return MacAddress.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

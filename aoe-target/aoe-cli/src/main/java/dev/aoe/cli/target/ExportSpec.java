@@ -1,0 +1,12 @@
+package dev.aoe.cli.target;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** One export as the user asked for it, before anything is opened. */
+record ExportSpec(int shelf, int slot, List<String> interfaces, Path file, ExportOptions options, String origin) {
+
+    String name() {
+        return "e" + shelf + "." + slot;
+    }
+}
