@@ -20,6 +20,11 @@ public final class CapturingLink implements FrameLink {
         this.writer = writer;
     }
 
+    /** The link whose frames this one records. */
+    public FrameLink inner() {
+        return inner;
+    }
+
     @Override
     public String name() {
         return inner.name();

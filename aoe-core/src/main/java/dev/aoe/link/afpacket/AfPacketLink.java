@@ -9,6 +9,7 @@ import dev.aoe.link.FrameHandler;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
 import dev.aoe.link.LinkException;
+import dev.aoe.link.LinkUnsupportedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -89,9 +90,12 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
                 throw new LinkException("no permission to open a raw socket on " + interfaceName
                         + ": run as root or grant CAP_NET_RAW", e);
             }
+            if (e.getErrorCode() == LibC.EAFNOSUPPORT) {
+                throw new LinkUnsupportedException("this kernel has no AF_PACKET sockets", e);
+            }
             throw new LinkException("cannot open an AF_PACKET socket: " + LibC.describe(e), e);
-        } catch (UnsatisfiedLinkError e) {
-            throw new LinkException("AF_PACKET links need Linux: " + e.getMessage(), e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new LinkUnsupportedException("AF_PACKET links need Linux and JNA: " + e.getMessage(), e);
         }
         RxRing ring = null;
         try {

@@ -29,6 +29,7 @@ final class LibC {
     static final int EPERM = 1;
     static final int ENODEV = 19;
     static final int ENETDOWN = 100;
+    static final int EAFNOSUPPORT = 97;
     static final int ENXIO = 6;
     static final Pointer MAP_FAILED = new Pointer(-1);
 

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.aoe.link.LinkException;
+import dev.aoe.link.LinkUnsupportedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -84,7 +85,8 @@ abstract class RxRing implements AutoCloseable {
             value.setInt(0, version);
             LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_VERSION, value, 4);
         } catch (LastErrorException e) {
-            throw new LinkException("this kernel lacks TPACKET version " + (version + 1) + ": " + LibC.describe(e), e);
+            throw new LinkUnsupportedException("this kernel lacks TPACKET version " + (version + 1) + ": "
+                    + LibC.describe(e), e);
         }
         try (Memory req = new Memory(4L * words.length)) {
             for (int i = 0; i < words.length; i++) {

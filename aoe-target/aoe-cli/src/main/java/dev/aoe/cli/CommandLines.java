@@ -11,6 +11,8 @@ public final class CommandLines {
 
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    /** No permission for raw sockets (initiator and target verbs alike). */
+    public static final int EXIT_PERMISSION = 5;
 
     private CommandLines() {
     }

@@ -3,6 +3,7 @@ package dev.aoe.cli.initiator;
 import dev.aoe.capture.CapturingLink;
 import dev.aoe.capture.PcapFileWriter;
 import dev.aoe.cli.CommandFailure;
+import dev.aoe.cli.CommandLines;
 import dev.aoe.cli.Durations;
 import dev.aoe.cli.LinkOption;
 import dev.aoe.initiator.AoeAddress;
@@ -12,7 +13,6 @@ import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.InterfaceInfo;
-import dev.aoe.link.LinkException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ final class InitiatorOptions {
     /** Exit codes beyond 0 (success), 1 (failure) and 2 (usage). */
     static final int EXIT_NOT_FOUND = 3;
     static final int EXIT_OUT_OF_RANGE = 4;
-    static final int EXIT_PERMISSION = 5;
+    static final int EXIT_PERMISSION = CommandLines.EXIT_PERMISSION;
 
     @Option(names = {"-i", "--iface"}, paramLabel = "IFACE",
             description = "Interface to use; repeat for several (default: every Ethernet interface that is up).")
@@ -58,14 +58,13 @@ final class InitiatorOptions {
                 capture = new PcapFileWriter(pcap);
             }
             for (String name : names) {
-                FrameLink link = linkOption.kind().open(name);
+                FrameLink link = linkOption.open(name, 0).link();
                 opened.add(link);
                 builder.link(capture == null ? link : new CapturingLink(link, capture));
             }
-        } catch (LinkException e) {
+        } catch (CommandFailure e) {
             opened.forEach(FrameLink::close);
-            boolean permission = e.getMessage().contains("permission");
-            throw new CommandFailure(e.getMessage(), permission ? EXIT_PERMISSION : 1);
+            throw e;
         } catch (IOException e) {
             throw new CommandFailure("cannot write " + pcap + ": " + e.getMessage());
         }

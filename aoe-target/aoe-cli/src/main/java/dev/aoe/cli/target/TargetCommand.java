@@ -7,7 +7,7 @@ import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.LinkOption;
 import dev.aoe.cli.VersionProvider;
 import dev.aoe.link.FrameLink;
-import dev.aoe.link.LinkException;
+import dev.aoe.link.spec.LinkSpec;
 import dev.aoe.target.Export;
 import dev.aoe.target.ExportState;
 import dev.aoe.target.Target;
@@ -226,11 +226,11 @@ public final class TargetCommand implements Runnable {
         }
         List<Target> ready = new ArrayList<>();
         for (Map.Entry<String, List<Export>> e : byInterface.entrySet()) {
-            FrameLink frameLink;
-            try {
-                frameLink = link.kind().open(e.getKey(), busyPollMicros);
-            } catch (LinkException ex) {
-                throw new CommandFailure(ex.getMessage());
+            LinkSpec.Opened opened = link.open(e.getKey(), busyPollMicros);
+            FrameLink frameLink = opened.link();
+            if (opened.fallbackReason() != null) {
+                spec.commandLine().getErr().println("aoe target: " + e.getKey() + ": " + opened.fallbackReason()
+                        + "; using pcap");
             }
             if (capture != null) {
                 frameLink = new CapturingLink(frameLink, capture);
@@ -243,13 +243,22 @@ public final class TargetCommand implements Runnable {
         for (Target target : ready) {
             target.start();
             for (Export export : target.exports()) {
-                out.printf("%s: %s, %s (%d sectors)%s on %s, MTU %d, %d sectors per frame, buffer count %d%n",
+                out.printf("%s: %s, %s (%d sectors)%s on %s (%s), MTU %d, %d sectors per frame, buffer count %d%n",
                         export.name(), where.get(export), ByteSizes.format(export.store().sectors() * 512),
                         export.store().sectors(), export.store().readOnly() ? ", read-only" : "",
-                        target.link().name(), target.link().mtu(), target.maxSectors(), export.bufferCount());
+                        target.link().name(), linkKind(target.link()), target.link().mtu(), target.maxSectors(),
+                        export.bufferCount());
             }
         }
         out.flush();
+    }
+
+    /** What kind of link serves: afpacket, pcap or udp (through a capture, the link inside it). */
+    private static String linkKind(FrameLink l) {
+        FrameLink inner = l instanceof CapturingLink c ? c.inner() : l;
+        String name = inner.getClass().getSimpleName();
+        return name.startsWith("AfPacket") ? "afpacket" : name.startsWith("Pcap") ? "pcap" : name.startsWith("Udp") ? "udp"
+                : name;
     }
 
     private static String hostname() {
