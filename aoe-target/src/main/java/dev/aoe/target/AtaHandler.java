@@ -150,7 +150,7 @@ final class AtaHandler {
         long lba = AtaFlyweight.effectiveLba(request);
         AtaFlyweight reply = begin(export, request, 0, AtaCommands.STATUS_DRDY, 0, sectors * AtaFlyweight.SECTOR_SIZE);
         try {
-            export.store().read(lba, sectors, reply.buffer());
+            export.storeFor(Ethernet.source(request)).read(lba, sectors, reply.buffer());
         } catch (IOException | RuntimeException e) {
             reply.buffer().release();
             log.warn("{}: read of {} sectors at {} failed: {}", export.name(), sectors, lba, e.getMessage());
@@ -165,7 +165,8 @@ final class AtaHandler {
         int sectors = AtaFlyweight.sectorCount(request);
         long lba = AtaFlyweight.effectiveLba(request);
         try {
-            export.store().write(lba, sectors, request, request.readerIndex() + AtaFlyweight.DATA_OFFSET);
+            export.storeFor(Ethernet.source(request)).write(lba, sectors, request,
+                    request.readerIndex() + AtaFlyweight.DATA_OFFSET);
         } catch (IOException | RuntimeException e) {
             log.warn("{}: write of {} sectors at {} failed: {}", export.name(), sectors, lba, e.getMessage());
             ataError(export, request, AtaCommands.ERROR_UNC);
@@ -177,7 +178,7 @@ final class AtaHandler {
 
     private void flush(Export export, ByteBuf request) {
         try {
-            export.store().flush();
+            export.storeFor(Ethernet.source(request)).flush();
         } catch (IOException | RuntimeException e) {
             log.warn("{}: flush failed: {}", export.name(), e.getMessage());
             ataError(export, request, AtaCommands.ERROR_ABRT);

@@ -2,6 +2,7 @@ package dev.aoe.target;
 
 import dev.aoe.ata.IdentifyData;
 import dev.aoe.target.store.BlockStore;
+import dev.aoe.target.store.ClientStores;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One exported shelf.slot: its sectors, its mutable state, its limits and its counters. */
@@ -17,6 +18,7 @@ public final class Export {
     private final int shelf;
     private final int slot;
     private final BlockStore store;
+    private volatile ClientStores clients;
     private final ExportState state;
     private final int bufferCount;
     private final byte[] identify;
@@ -61,8 +63,20 @@ public final class Export {
         return slot;
     }
 
+    /** The export's own store: the file, or the shared base of client overlays. */
     public BlockStore store() {
         return store;
+    }
+
+    /** The store a request from {@code mac} uses: the client's, when the export has per-client stores. */
+    public BlockStore storeFor(long mac) {
+        ClientStores c = clients;
+        return c == null ? store : c.forClient(mac);
+    }
+
+    /** Gives each client a store of its own (copy-on-write overlays); null serves everyone from {@link #store()}. */
+    public void clients(ClientStores value) {
+        this.clients = value;
     }
 
     public ExportState state() {
