@@ -7,6 +7,7 @@ import static dev.aoe.target.ExportStats.Counter.ATA_WRITE;
 import static dev.aoe.target.ExportStats.Counter.BYTES_READ;
 import static dev.aoe.target.ExportStats.Counter.BYTES_WRITTEN;
 import static dev.aoe.target.ExportStats.Counter.DROPPED_BUSY;
+import static dev.aoe.target.ExportStats.Counter.DUPLICATE_WRITES;
 import static dev.aoe.target.ExportStats.Counter.FLUSHES;
 
 import dev.aoe.ata.AtaCommands;
@@ -15,8 +16,10 @@ import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.HeaderFlyweight;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.util.concurrent.Executor;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +73,7 @@ final class AtaHandler {
                     target.replyError(export, request, AoeError.BAD_ARGUMENT);
                 } else if (export.store().readOnly()) {
                     ataError(export, request, AtaCommands.ERROR_ABRT);
-                } else if (checkTransfer(export, request)) {
+                } else if (checkTransfer(export, request) && firstCopy(export, request)) {
                     submit(Op.WRITE, export, request);
                 }
             }
@@ -104,6 +107,54 @@ final class AtaHandler {
         return true;
     }
 
+    /**
+     * False for an exact copy of a write served before or being served (same client, tag, LBA, count,
+     * data): it is answered as the original was, or dropped while the original is in progress.
+     */
+    private boolean firstCopy(Export export, ByteBuf request) {
+        long mac = Ethernet.source(request);
+        int sectors = AtaFlyweight.sectorCount(request);
+        int seen = export.writes().begin(mac, HeaderFlyweight.tag(request), AtaFlyweight.effectiveLba(request), sectors,
+                checksum(request, sectors));
+        if (seen == WriteHistory.UNKNOWN) {
+            return true;
+        }
+        export.stats().increment(DUPLICATE_WRITES);
+        if (seen == WriteHistory.IN_PROGRESS) {
+            return false;
+        }
+        if (seen == AtaCommands.STATUS_DRDY) {
+            target.send(export, begin(export, request, 0, AtaCommands.STATUS_DRDY, 0, 0).buffer());
+        } else {
+            ataError(export, request, seen & 0xFF);
+        }
+        return false;
+    }
+
+    private void written(Export export, ByteBuf request, int result) {
+        int sectors = AtaFlyweight.sectorCount(request);
+        export.writes().complete(Ethernet.source(request), HeaderFlyweight.tag(request),
+                AtaFlyweight.effectiveLba(request), sectors, checksum(request, sectors), result);
+    }
+
+    private static final FastThreadLocal<CRC32C> CRC = new FastThreadLocal<>() {
+        @Override
+        protected CRC32C initialValue() {
+            return new CRC32C();
+        }
+    };
+
+    /** CRC32C of a write request's data (a CPU instruction on x86 and arm64). */
+    private static int checksum(ByteBuf request, int sectors) {
+        CRC32C crc = CRC.get();
+        crc.reset();
+        int index = request.readerIndex() + AtaFlyweight.DATA_OFFSET;
+        int length = sectors * AtaFlyweight.SECTOR_SIZE;
+        crc.update(request.nioBufferCount() == 1 ? request.internalNioBuffer(index, length)
+                : request.nioBuffer(index, length));
+        return (int) crc.getValue();
+    }
+
     private enum Op { READ, WRITE, FLUSH }
 
     /**
@@ -118,6 +169,11 @@ final class AtaHandler {
         }
         if (!export.tryAcquire()) {
             export.stats().increment(DROPPED_BUSY);   // beyond the buffer count: dropped, as AoEr11 says
+            if (op == Op.WRITE) {
+                int sectors = AtaFlyweight.sectorCount(request);
+                export.writes().forget(Ethernet.source(request), HeaderFlyweight.tag(request),
+                        AtaFlyweight.effectiveLba(request), sectors, checksum(request, sectors));
+            }
             return;
         }
         ByteBuf copy = target.link().alloc().buffer(request.readableBytes()).writeBytes(request, request.readerIndex(),
@@ -169,9 +225,11 @@ final class AtaHandler {
                     request.readerIndex() + AtaFlyweight.DATA_OFFSET);
         } catch (IOException | RuntimeException e) {
             log.warn("{}: write of {} sectors at {} failed: {}", export.name(), sectors, lba, e.getMessage());
+            written(export, request, STATUS_ERROR << 8 | AtaCommands.ERROR_UNC);
             ataError(export, request, AtaCommands.ERROR_UNC);
             return;
         }
+        written(export, request, AtaCommands.STATUS_DRDY);
         export.stats().add(BYTES_WRITTEN, (long) sectors * AtaFlyweight.SECTOR_SIZE);
         target.send(export, begin(export, request, 0, AtaCommands.STATUS_DRDY, 0, 0).buffer());
     }

@@ -21,8 +21,14 @@ public final class Export {
     private volatile ClientStores clients;
     private final ExportState state;
     private final int bufferCount;
-    private final byte[] identify;
+    private final String hostname;
+    /** IDENTIFY data and the size it was made for, replaced together when the store's size changes. */
+    private volatile Identity identity = new Identity(-1, null);
+
+    private record Identity(long sectors, byte[] data) {
+    }
     private final ExportStats stats = new ExportStats();
+    private final WriteHistory writes = new WriteHistory();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public Export(int shelf, int slot, BlockStore store, ExportState state, int bufferCount, String hostname) {
@@ -43,12 +49,7 @@ public final class Export {
         this.store = store;
         this.state = state;
         this.bufferCount = bufferCount;
-        this.identify = IdentifyData.builder()
-                .serial(shelf + "." + slot + ":" + hostname)
-                .firmware("V" + Integer.toHexString(FIRMWARE_VERSION))
-                .model("AoE Java target")
-                .sectors(store.sectors())
-                .build().toBytes();
+        this.hostname = hostname;
     }
 
     public String name() {
@@ -91,9 +92,25 @@ public final class Export {
         return stats;
     }
 
-    /** The 512 bytes of IDENTIFY DEVICE data; do not modify. */
+    /** Recently served writes per client, to answer late copies of them without writing again. */
+    WriteHistory writes() {
+        return writes;
+    }
+
+    /** The 512 bytes of IDENTIFY DEVICE data, for the store's current size; do not modify. */
     byte[] identify() {
-        return identify;
+        long sectors = store.sectors();
+        Identity id = identity;
+        if (id.sectors() != sectors) {
+            id = new Identity(sectors, IdentifyData.builder()
+                    .serial(shelf + "." + slot + ":" + hostname)
+                    .firmware("V" + Integer.toHexString(FIRMWARE_VERSION))
+                    .model("AoE Java target")
+                    .sectors(sectors)
+                    .build().toBytes());
+            identity = id;
+        }
+        return id.data();
     }
 
     /** Takes one of the buffer-count slots; false when all are in use and the request must be dropped. */

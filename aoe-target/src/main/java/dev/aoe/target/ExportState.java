@@ -5,7 +5,6 @@ import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.Octets;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +187,27 @@ public final class ExportState {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save export state to " + file + ": " + e.getMessage(), e);
+            // the change holds in memory; the state directory was checked at start, so this is rare
+            log.warn("cannot save the export state to {} ({}); the change holds until the target stops", file,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Checks that {@code dir} can hold state files: a directory (created if missing) we can write.
+     *
+     * @throws IOException with a one-line reason
+     */
+    public static void checkDirectory(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException("state directory " + dir + " is a file, not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".aoe-state", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IOException("state directory " + dir + " is not writable (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.aoe.ethernet.MacAddress;
 import dev.aoe.frame.AoeCommand;
 import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AoeFrame;
+import dev.aoe.frame.AoeHeader;
 import dev.aoe.frame.Arg;
 import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.ConfigArg;
@@ -23,8 +24,12 @@ import dev.aoe.frame.MalformedFrameException;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
 import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +42,10 @@ public final class Target implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Target.class);
 
+    private static final long FAULT_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final FrameLink link;
-    private final List<Export> exports;
+    private volatile List<Export> exports;
     private final Executor io;
     private final int maxSectors;
     private final ExportStats stats = new ExportStats();
@@ -46,6 +53,11 @@ public final class Target implements AutoCloseable {
     private final ConfigHandler config = new ConfigHandler(this);
     private final MaskHandler mask = new MaskHandler(this);
     private final ReserveHandler reserve = new ReserveHandler(this);
+    private boolean listening;
+    /** While probing, answers nothing and collects who else answers for our addresses. */
+    private volatile List<String> probeAnswers;
+    private volatile boolean serving;
+    private long lastFaultLogNanos;
 
     /**
      * @param io runs reads, writes and flushes, requests beyond an export's buffer count being dropped
@@ -62,10 +74,61 @@ public final class Target implements AutoCloseable {
         }
     }
 
-    /** Starts receiving and announces every export (an unsolicited config response). */
+    /** Starts receiving and serving, and announces every export (an unsolicited config response). */
     public void start() {
-        link.start(this::onFrame);
+        listen();
+        serving = true;
         announce();
+    }
+
+    private synchronized void listen() {
+        if (!listening) {
+            link.start(this::onFrame);
+            listening = true;
+        }
+    }
+
+    /**
+     * Asks the link whether another target already answers for one of our exports' addresses: a
+     * config query for each, broadcast, and {@code wait} for answers, serving nothing meanwhile. Returns
+     * one line per answer found ("e0.1 is already served by 02:00:00:00:00:01"); empty when nobody else
+     * serves them. Call before {@link #start}.
+     */
+    public List<String> probe(Duration wait) throws InterruptedException {
+        List<String> found = new CopyOnWriteArrayList<>();
+        probeAnswers = found;
+        listen();
+        try {
+            for (Export export : exports) {
+                AoeFrame query = new AoeFrame(MacAddress.BROADCAST, link.mac(),
+                        AoeHeader.request(export.shelf(), export.slot(), AoeCommand.QUERY_CONFIG, 0), ConfigArg.read());
+                try {
+                    link.send(FrameCodec.encode(query, link.alloc()));
+                } catch (LinkException e) {
+                    found.add(link.name() + ": cannot ask whether another target serves " + export.name() + ": "
+                            + e.getMessage());
+                }
+            }
+            TimeUnit.NANOSECONDS.sleep(wait.toNanos());   // answers arrive on the link's thread; we wait the whole time
+        } finally {
+            probeAnswers = null;
+        }
+        return List.copyOf(new LinkedHashSet<>(found));
+    }
+
+    /** During a probe: a config response for one of our addresses is another target serving it. */
+    private void probed(ByteBuf frame, List<String> found) {
+        if (HeaderFlyweight.command(frame) != AoeCommand.QUERY_CONFIG.code() || HeaderFlyweight.isError(frame)) {
+            return;
+        }
+        int major = HeaderFlyweight.major(frame);
+        int minor = HeaderFlyweight.minor(frame);
+        for (Export export : exports) {
+            if (export.shelf() == major && export.slot() == minor) {
+                found.add(export.name() + " is already served by " + new MacAddress(Ethernet.source(frame)) + " on "
+                        + link.name());
+            }
+        }
     }
 
     public FrameLink link() {
@@ -74,6 +137,22 @@ public final class Target implements AutoCloseable {
 
     public List<Export> exports() {
         return exports;
+    }
+
+    /**
+     * Serves these exports from now on (a reloaded configuration): requests for exports no longer in
+     * the list go unanswered, new ones are announced; the others keep serving undisturbed.
+     */
+    public void exports(List<Export> next) {
+        List<Export> before = exports;
+        exports = List.copyOf(next);
+        if (serving) {
+            for (Export export : next) {
+                if (!before.contains(export)) {
+                    announce(export);
+                }
+            }
+        }
     }
 
     /** Counters of this interface: frames received, ignored and sent. */
@@ -96,17 +175,63 @@ public final class Target implements AutoCloseable {
      */
     public void announce() {
         for (Export export : exports) {
-            List<MacAddress> to = export.state().mask();
-            ConfigArg arg = config.announcement(export, ConfigArg.Ccmd.READ.code());
-            for (MacAddress destination : to.isEmpty() ? List.of(MacAddress.BROADCAST) : to) {
-                reply(export, destination, AoeCommand.QUERY_CONFIG.code(), 0, null, arg);
-            }
+            announce(export);
+        }
+    }
+
+    private void announce(Export export) {
+        List<MacAddress> to = export.state().mask();
+        ConfigArg arg = config.announcement(export, ConfigArg.Ccmd.READ.code());
+        for (MacAddress destination : to.isEmpty() ? List.of(MacAddress.BROADCAST) : to) {
+            reply(export, destination, AoeCommand.QUERY_CONFIG.code(), 0, null, arg);
         }
     }
 
     void onFrame(ByteBuf frame) {
+        try {
+            serveFrame(frame);
+        } catch (InternalError e) {
+            faulted(e);
+        }
+    }
+
+    /**
+     * A fault in a mapped file, which the JVM reports late as an InternalError: a file that shrank
+     * underneath. Every store re-reads its size (requests past the end then fail as out of range);
+     * one log line every ten seconds at most says so, without a trace.
+     */
+    private void faulted(InternalError e) {
+        for (Export export : exports) {
+            String change = export.store().checkSize();
+            if (change != null) {
+                log.warn("{}: {}", export.name(), change);
+            }
+        }
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (now - lastFaultLogNanos < FAULT_LOG_NANOS && lastFaultLogNanos != 0) {
+                return;
+            }
+            lastFaultLogNanos = now;
+        }
+        log.warn("{}: a mapped image faulted ({}); was an image truncated underneath?", link.name(), e.getMessage());
+    }
+
+    private void serveFrame(ByteBuf frame) {
         stats.increment(FRAMES_RECEIVED);
-        if (!HeaderFlyweight.isAoe(frame) || HeaderFlyweight.isResponse(frame)) {
+        if (!HeaderFlyweight.isAoe(frame)) {
+            stats.increment(FRAMES_IGNORED);
+            return;
+        }
+        if (HeaderFlyweight.isResponse(frame)) {
+            List<String> probing = probeAnswers;
+            if (probing != null) {
+                probed(frame, probing);
+            }
+            stats.increment(FRAMES_IGNORED);
+            return;
+        }
+        if (!serving) {
             stats.increment(FRAMES_IGNORED);
             return;
         }

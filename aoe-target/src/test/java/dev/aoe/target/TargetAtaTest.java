@@ -257,4 +257,86 @@ class TargetAtaTest {
         host.sendRaw(wire);
         assertThat(host.next().header().errorCode()).isEqualTo(AoeError.BAD_ARGUMENT.code());
     }
+
+    /** A write frame with a chosen tag, as the wire carries it. */
+    private ByteBuf writeFrame(int tag, long lba, byte fill) {
+        byte[] data = new byte[512];
+        Arrays.fill(data, fill);
+        return FrameCodec.encode(new AoeFrame(TargetHarness.TARGET_MAC, host.link.mac(), AoeHeader.request(0, 1,
+                AoeCommand.ATA, tag), AtaArg.write(AtaCommands.WRITE_SECTORS_EXT, true, false, lba, Octets.copyOf(data))),
+                Unpooled.buffer().alloc());
+    }
+
+    @Test
+    void aLateCopyOfAnOldWriteIsAnsweredWithoutWritingOverANewerOne() throws Exception {
+        ByteBuf first = writeFrame(0x8000_0101, 100, (byte) 'A');
+        host.sendRaw(first.copy());
+        assertThat(ata(host.next()).cmdStatus()).isEqualTo(AtaCommands.STATUS_DRDY);
+        host.sendRaw(writeFrame(0x8000_0102, 100, (byte) 'B'));
+        assertThat(ata(host.next()).cmdStatus()).isEqualTo(AtaCommands.STATUS_DRDY);
+        host.sendRaw(first);   // the same frame again, byte for byte, after the newer write
+        AoeFrame replay = host.next();
+        assertThat(replay.header().tag()).isEqualTo(0x8000_0101);
+        assertThat(ata(replay).cmdStatus()).as("answered as the original was").isEqualTo(AtaCommands.STATUS_DRDY);
+        assertThat(Arrays.copyOfRange(Files.readAllBytes(image), 100 * 512, 101 * 512)).containsOnly((byte) 'B');
+        Export export = h.target.exports().get(0);
+        assertThat(export.stats().get(ExportStats.Counter.DUPLICATE_WRITES)).isEqualTo(1);
+    }
+
+    @Test
+    void theSameTagWithOtherDataIsANewWrite() throws Exception {
+        host.sendRaw(writeFrame(0x8000_0201, 7, (byte) 'A'));
+        assertThat(ata(host.next()).cmdStatus()).isEqualTo(AtaCommands.STATUS_DRDY);
+        host.sendRaw(writeFrame(0x8000_0201, 7, (byte) 'C'));
+        assertThat(ata(host.next()).cmdStatus()).isEqualTo(AtaCommands.STATUS_DRDY);
+        assertThat(Arrays.copyOfRange(Files.readAllBytes(image), 7 * 512, 8 * 512)).containsOnly((byte) 'C');
+    }
+
+    @Test
+    void anImageThatShrinksUnderneathAnswersOutOfRangeAndAdvertisesItsNewSize() throws Exception {
+        Export export = h.target.exports().get(0);
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(image,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            c.truncate(32 * 512);
+        }
+        assertThat(export.store().checkSize()).contains("changed size").contains("32 now");
+        AoeFrame past = host.read(40, 1);
+        assertThat(ata(past).cmdStatus()).isEqualTo(0x41);
+        assertThat(ata(past).errFeature()).isEqualTo(AtaCommands.ERROR_IDNF);
+        AoeFrame within = host.read(31, 1);
+        assertThat(ata(within).data().toByteArray()).isEqualTo(Arrays.copyOfRange(original, 31 * 512, 32 * 512));
+        IdentifyData id = IdentifyData.parse(ata(host.ata(0, 1, AtaArg.command(AtaCommands.IDENTIFY_DEVICE, false, 0, 1)))
+                .data().toByteArray());
+        assertThat(id.capacitySectors()).isEqualTo(32);
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(image,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            c.write(java.nio.ByteBuffer.wrap(new byte[512]), 100 * 512 - 512);
+        }
+        assertThat(export.store().checkSize()).contains("100 now");
+        assertThat(ata(host.read(99, 1)).cmdStatus()).isEqualTo(AtaCommands.STATUS_DRDY);
+    }
+
+    @Test
+    void aSecondReadWriteExportOfTheSameImageIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FileBlockStore.open(image, StoreOptions.DEFAULT))
+                .isInstanceOf(dev.aoe.target.store.StoreException.class)
+                .hasMessageContaining("is already exported by this process");
+    }
+
+    @Test
+    void aProbeFindsAnotherTargetServingTheSameAddressAndNoneForAFreeOne() throws Exception {
+        Path other = dir.resolve("other.img");
+        Files.write(other, new byte[64 * 512]);
+        try (FileBlockStore store = FileBlockStore.open(other, StoreOptions.DEFAULT)) {
+            Target second = new Target(h.network.connect("second", dev.aoe.ethernet.MacAddress.parse("02:00:00:00:00:02"),
+                    1500), List.of(TargetHarness.export(0, 1, store)), null);
+            assertThat(second.probe(java.time.Duration.ofMillis(300)))
+                    .containsExactly("e0.1 is already served by 02:00:00:00:00:01 on memory:second");
+            Target third = new Target(h.network.connect("third", dev.aoe.ethernet.MacAddress.parse("02:00:00:00:00:03"),
+                    1500), List.of(TargetHarness.export(0, 2, store)), null);
+            assertThat(third.probe(java.time.Duration.ofMillis(300))).isEmpty();
+            second.close();
+            third.close();
+        }
+    }
 }

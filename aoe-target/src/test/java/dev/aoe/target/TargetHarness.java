@@ -121,9 +121,13 @@ final class TargetHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    /** Stops the network and the pool, and closes the exports' stores (releasing their file locks). */
+    public void close() throws Exception {
         network.close();
         io.shutdown();
         io.awaitTermination(10, TimeUnit.SECONDS);
+        for (Export export : target.exports()) {
+            export.store().close();
+        }
     }
 }

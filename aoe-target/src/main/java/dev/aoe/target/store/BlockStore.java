@@ -24,4 +24,12 @@ public interface BlockStore extends Closeable {
 
     /** Makes every completed write durable (fdatasync). */
     void flush() throws IOException;
+
+    /**
+     * Re-reads the size of what is behind the store, where it can change underneath (a file);
+     * returns a line saying what changed, or null.
+     */
+    default String checkSize() {
+        return null;
+    }
 }

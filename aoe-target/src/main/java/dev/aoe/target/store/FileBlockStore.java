@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +25,12 @@ import java.util.Set;
  * block devices, I/O goes through positional {@link FileChannel} calls. Ranges are locked in 64 KiB
  * chunks (read locks for reads, write locks for writes, taken in a fixed order), so overlapping
  * requests never interleave.
+ * <p>
+ * The exported window of the file is locked against other processes (shared when read-only,
+ * exclusive otherwise), so two targets never serve one image read-write. When the file changes size
+ * underneath ({@link #checkSize}, which the caller runs periodically and which runs by itself after a
+ * failed access), an export without a fixed length follows it: the capacity changes, requests past
+ * the new end fail as out of range, and the mapping is made anew.
  */
 public final class FileBlockStore implements BlockStore {
 
@@ -32,24 +40,47 @@ public final class FileBlockStore implements BlockStore {
     private final FileChannel channel;
     private final FileChannel directChannel;
     private final long offsetBytes;
-    private final long sectors;
+    /** The fixed length asked for (vblade -l), or 0 to follow the file's size. */
+    private final long fixedSectors;
+    private final boolean mappable;
+    private final FileLock lock;
+    private volatile long sectors;
+    private volatile long fileBytes;
     private final boolean readOnly;
     private final List<String> warnings;
     private final RangeLocks locks = new RangeLocks();
-    private final MappedRegion mapped;
+    private volatile MappedRegion mapped;
     private final ThreadLocal<ByteBuffer> directBuffer = ThreadLocal.withInitial(
             () -> ByteBuffer.allocateDirect(256 * SECTOR_SIZE + DIRECT_ALIGNMENT).alignedSlice(DIRECT_ALIGNMENT));
 
-    private FileBlockStore(Path file, FileChannel channel, FileChannel directChannel, MappedRegion mapped,
-                           long offsetBytes, long sectors, boolean readOnly, List<String> warnings) {
-        this.mapped = mapped;
+    private FileBlockStore(Path file, FileChannel channel, FileChannel directChannel, FileLock lock, boolean mappable,
+                           long offsetBytes, long fixedSectors, long sectors, long fileBytes, boolean readOnly,
+                           List<String> warnings) throws IOException {
         this.file = file;
         this.channel = channel;
         this.directChannel = directChannel;
+        this.lock = lock;
+        this.mappable = mappable;
         this.offsetBytes = offsetBytes;
+        this.fixedSectors = fixedSectors;
         this.sectors = sectors;
+        this.fileBytes = fileBytes;
         this.readOnly = readOnly;
         this.warnings = List.copyOf(warnings);
+        this.mapped = mappable ? map() : null;
+    }
+
+    /** A mapping of the exported window, or null where there is nothing to map or it cannot be mapped. */
+    private MappedRegion map() {
+        if (sectors == 0) {
+            return null;
+        }
+        try {
+            MappedRegion region = MappedRegion.map(channel, offsetBytes, sectors * SECTOR_SIZE, !readOnly);
+            return region.usable() ? region : null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     /**
@@ -84,13 +115,13 @@ public final class FileBlockStore implements BlockStore {
                         + bytes % SECTOR_SIZE + " bytes are not exported");
             }
             long exported = window(file, fileSectors, options, channel);
-            FileChannel direct = options.direct() ? openDirect(file, modes, warnings) : null;
             long offsetBytes = options.offsetSectors() * SECTOR_SIZE;
+            FileLock lock = lock(file, channel, offsetBytes, options);
+            FileChannel direct = options.direct() ? openDirect(file, modes, warnings) : null;
             // --sync and --direct write through the channel (O_DSYNC, O_DIRECT); everything else through a mapping
-            MappedRegion mapped = direct == null && !options.sync()
-                    ? map(file, channel, offsetBytes, exported * SECTOR_SIZE, !options.readOnly()) : null;
-            return new FileBlockStore(file, channel, direct, mapped, offsetBytes, exported, options.readOnly(),
-                    warnings);
+            boolean mappable = direct == null && !options.sync() && Files.isRegularFile(file);
+            return new FileBlockStore(file, channel, direct, lock, mappable, offsetBytes, options.lengthSectors(),
+                    exported, bytes, options.readOnly(), warnings);
         } catch (NoSuchFileException e) {
             throw new StoreException(file + ": no such file");
         } catch (AccessDeniedException e) {
@@ -100,16 +131,27 @@ public final class FileBlockStore implements BlockStore {
         }
     }
 
-    /** Regular files go through a mapping; block devices (and any file that cannot be mapped) through the channel. */
-    private static MappedRegion map(Path file, FileChannel channel, long start, long length, boolean writable) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
+    /**
+     * Locks the exported window of the file (to its end when it follows the file's size): shared when
+     * read-only, exclusive otherwise, so that no other process serves it read-write meanwhile.
+     */
+    private static FileLock lock(Path file, FileChannel channel, long offsetBytes, StoreOptions options)
+            throws IOException, StoreException {
+        long length = options.lengthSectors() > 0 ? options.lengthSectors() * SECTOR_SIZE : Long.MAX_VALUE - offsetBytes;
+        FileLock lock;
         try {
-            return MappedRegion.map(channel, start, length, writable);
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
+            lock = channel.tryLock(offsetBytes, length, options.readOnly());
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new StoreException(file + " is already exported by this process" + (options.readOnly() ? ""
+                    : " (an image is served read-write once, or read-only several times)"));
         }
+        if (lock == null) {
+            channel.close();
+            throw new StoreException(file + " is in use by another process (it holds a lock on it: another target?)"
+                    + "; refusing to serve it " + (options.readOnly() ? "while it is written" : "read-write too"));
+        }
+        return lock;
     }
 
     private static void sizeFile(Path file, long size, boolean readOnly) throws IOException, StoreException {
@@ -189,6 +231,7 @@ public final class FileBlockStore implements BlockStore {
         return sectors;
     }
 
+
     @Override
     public boolean readOnly() {
         return readOnly;
@@ -201,11 +244,16 @@ public final class FileBlockStore implements BlockStore {
         int length = count * SECTOR_SIZE;
         locks.lock(position, length, false);
         try {
-            if (mapped != null) {
+            MappedRegion region = mapped;
+            if (region != null) {
                 try {
-                    mapped.read(position, length, dst);
+                    region.read(position, length, dst, channel);
                 } catch (InternalError e) {   // SIGBUS, when reported at the copy (compiled code reports it later)
-                    throw new IOException(file + ": cannot read the mapped file (truncated?): " + e.getMessage(), e);
+                    checkSize();
+                    throw new IOException(file + ": cannot read the mapped file (truncated?)", e);
+                } catch (IOException e) {
+                    checkSize();
+                    throw e;
                 }
                 return;
             }
@@ -238,8 +286,14 @@ public final class FileBlockStore implements BlockStore {
         int length = count * SECTOR_SIZE;
         locks.lock(position, length, true);
         try {
-            if (mapped != null && mapped.writable()) {
-                mapped.write(position, length, src, srcIndex, channel);
+            MappedRegion region = mapped;
+            if (region != null && region.writable()) {
+                try {
+                    region.write(position, length, src, srcIndex, channel);
+                } catch (InternalError e) {
+                    checkSize();
+                    throw new IOException(file + ": cannot write the mapped file (truncated?)", e);
+                }
                 return;
             }
             if (aligned(position, length)) {
@@ -261,10 +315,41 @@ public final class FileBlockStore implements BlockStore {
 
     @Override
     public void flush() throws IOException {
-        if (mapped != null) {
-            mapped.force();
+        MappedRegion region = mapped;
+        if (region != null) {
+            region.force();
         }
         channel.force(false);
+    }
+
+    /**
+     * Re-reads the file's size. When it changed and the export follows it (no fixed length), the
+     * capacity changes: requests past the new end then fail as out of range, and the mapping is made
+     * anew. Returns a line saying what changed, or null when nothing did.
+     */
+    public synchronized String checkSize() {
+        long bytes;
+        try {
+            bytes = sizeOf(file, channel);
+        } catch (IOException e) {
+            return null;
+        }
+        if (bytes == fileBytes) {
+            return null;
+        }
+        long before = sectors;
+        long available = Math.max(0, bytes / SECTOR_SIZE - offsetBytes / SECTOR_SIZE);
+        long now = fixedSectors > 0 ? Math.min(fixedSectors, available) : available;
+        fileBytes = bytes;
+        sectors = now;
+        if (mappable) {
+            mapped = map();
+        }
+        if (now == before) {
+            return null;
+        }
+        return file + " changed size under the export: " + before + " sectors before, " + now + " now"
+                + (now < before ? "; requests past the new end fail as out of range" : "");
     }
 
     @Override
@@ -274,6 +359,9 @@ public final class FileBlockStore implements BlockStore {
                 flush();
             }
         } finally {
+            if (lock.isValid()) {
+                lock.release();
+            }
             channel.close();
             if (directChannel != null) {
                 directChannel.close();
