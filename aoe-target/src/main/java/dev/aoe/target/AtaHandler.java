@@ -42,6 +42,15 @@ final class AtaHandler {
     }
 
     void handle(Export export, ByteBuf request, boolean broadcast) {
+        LatencyRecorder latency = export.latency();
+        long start = latency == null ? 0 : System.nanoTime();
+        serve(export, request, broadcast);
+        if (latency != null && target.io() == null) {
+            latency.record(System.nanoTime() - start);
+        }
+    }
+
+    private void serve(Export export, ByteBuf request, boolean broadcast) {
         if (!AtaFlyweight.hasRegisters(request)) {
             target.replyError(export, request, AoeError.BAD_ARGUMENT);
             return;
@@ -178,6 +187,8 @@ final class AtaHandler {
         }
         ByteBuf copy = target.link().alloc().buffer(request.readableBytes()).writeBytes(request, request.readerIndex(),
                 request.readableBytes());
+        LatencyRecorder latency = export.latency();
+        long start = latency == null ? 0 : System.nanoTime();
         try {
             io.execute(() -> {
                 try {
@@ -185,6 +196,9 @@ final class AtaHandler {
                 } finally {
                     copy.release();
                     export.release();
+                    if (latency != null) {
+                        latency.record(System.nanoTime() - start);
+                    }
                 }
             });
         } catch (RuntimeException rejected) {

@@ -29,6 +29,7 @@ public final class Export {
     }
     private final ExportStats stats = new ExportStats();
     private final WriteHistory writes = new WriteHistory();
+    private volatile LatencyRecorder latency;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public Export(int shelf, int slot, BlockStore store, ExportState state, int bufferCount, String hostname) {
@@ -90,6 +91,21 @@ public final class Export {
 
     public ExportStats stats() {
         return stats;
+    }
+
+    /** Where request latencies go, or null when nobody asked for them. */
+    public LatencyRecorder latency() {
+        return latency;
+    }
+
+    /** From now on, time every ATA request (two clock reads each) into {@code recorder}; null stops it. */
+    public void latency(LatencyRecorder recorder) {
+        this.latency = recorder;
+    }
+
+    /** Requests taken by the I/O pool and not yet answered (always 0 when served on the receive threads). */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /** Recently served writes per client, to answer late copies of them without writing again. */

@@ -32,6 +32,8 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
 
     private static final Logger log = LoggerFactory.getLogger(AfPacketLink.class);
     private static final int POLL_TIMEOUT_MILLIS = 100;
+    /** Spins shorter than this are not worth it: the budget drops to none. */
+    private static final long MIN_SPIN_NANOS = 2_000;
     private static final int BATCH = 64;
     private static final int SOCKADDR_LL = 20;
 
@@ -51,6 +53,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     private volatile Thread receiver;
     /** Receive-thread figures for {@link #stats()}: poll calls, ring drains that delivered, frames delivered. */
     private long polls;
+    private long spins;
     private long drains;
     private long received;
     private volatile boolean closed;
@@ -73,8 +76,10 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
 
     /**
      * Opens {@code interfaceName}. With {@code busyPollMicros} above 0, the receive thread watches the
-     * ring that long after serving frames before it sleeps in {@code poll}: a request that follows
-     * within that time is answered without a wake-up (lower latency at small windows, for CPU time).
+     * ring for up to that long before it sleeps in {@code poll}, but only while frames keep coming that
+     * soon: the watch grows to twice the gaps it sees and shrinks to nothing after misses, so a request
+     * that follows within it is answered without a wake-up (lower latency at small windows) and an idle
+     * or slow link costs no CPU.
      *
      * @throws LinkException for a missing interface or privilege (root or CAP_NET_RAW), one line each
      */
@@ -185,7 +190,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         try (Memory pollfd = new Memory(8)) {
             pollfd.setInt(0, fd);
             pollfd.setShort(4, (short) LibC.POLLIN);
-            boolean busy = false;
+            long spin = 0;   // how long to watch the ring before sleeping, adapted to how frames arrive
             while (!closed) {
                 int delivered = ring.drain(this, BATCH);
                 if (delivered > 0) {
@@ -196,11 +201,22 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
                     replies.flush(fd, name());
                 }
                 if (delivered > 0) {
-                    busy = true;
-                } else if (!(busy && busyPollNanos > 0 && spinUntilReady())) {
-                    busy = false;
-                    poll(pollfd);
+                    continue;
                 }
+                if (spin > 0) {
+                    long waited = spinUntilReady(spin);
+                    if (waited >= 0) {
+                        spins++;
+                        spin = Math.min(busyPollNanos, Math.max(spin, 2 * waited));
+                        continue;
+                    }
+                    spin /= 2;   // nothing came: watch less next time, and not at all after a few misses
+                    spin = spin < MIN_SPIN_NANOS ? 0 : spin;
+                }
+                long slept = poll(pollfd);
+                // a frame that came sooner than the busy-poll time after a sleep: watching would have caught it
+                spin = busyPollNanos > 0 && slept < busyPollNanos ? Math.min(busyPollNanos, Math.max(MIN_SPIN_NANOS,
+                        2 * slept)) : spin;
             }
         } catch (LinkException e) {
             if (!closed) {
@@ -212,19 +228,23 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         }
     }
 
-    private boolean spinUntilReady() {
-        long deadline = System.nanoTime() + busyPollNanos;
+    /** Watches the ring for at most {@code budget} ns; how long until a frame came, or -1 when none did. */
+    private long spinUntilReady(long budget) {
+        long start = System.nanoTime();
         while (!ring.ready()) {
-            if (System.nanoTime() - deadline > 0 || closed) {
-                return false;
+            long waited = System.nanoTime() - start;
+            if (waited > budget || closed) {
+                return -1;
             }
             Thread.onSpinWait();
         }
-        return true;
+        return System.nanoTime() - start;
     }
 
-    private void poll(Memory pollfd) {
+    /** Sleeps in poll until a frame arrives or the timeout passes; returns the nanoseconds it slept. */
+    private long poll(Memory pollfd) {
         polls++;
+        long start = System.nanoTime();
         try {
             LibC.poll(pollfd, 1, POLL_TIMEOUT_MILLIS);
         } catch (LastErrorException e) {
@@ -232,6 +252,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
                 throw new LinkException("poll on " + name() + " failed: " + LibC.describe(e), e);
             }
         }
+        return System.nanoTime() - start;
     }
 
     @Override
@@ -388,8 +409,8 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
      * approximate while the link runs.
      */
     public String stats() {
-        return String.format("received=%d drains=%d polls=%d replies=%d/%d calls others=%d/%d calls", received, drains,
-                polls, replies.frames(), replies.calls(), others.frames(), others.calls());
+        return String.format("received=%d drains=%d polls=%d spins=%d replies=%d/%d calls others=%d/%d calls", received,
+                drains, polls, spins, replies.frames(), replies.calls(), others.frames(), others.calls());
     }
 
     /** Frames the ring could not hold whole (longer than the MTU it was sized for), dropped. */

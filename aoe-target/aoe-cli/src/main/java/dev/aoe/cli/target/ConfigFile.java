@@ -1,25 +1,31 @@
 package dev.aoe.cli.target;
 
 import dev.aoe.cli.CommandFailure;
+import dev.aoe.cli.CommandLines;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /**
- * {@code --config FILE}: one export per line, written like the command line,
- * {@code SHELF SLOT IFACE[,IFACE...] FILE [OPTIONS]}; blank lines and {@code #} comments are ignored.
+ * The exports of {@code --config FILE} or of every {@code *.conf} file of {@code --config-dir DIR}
+ * (in name order): one export per line, written like the command line,
+ * {@code SHELF SLOT IFACE[,IFACE...] FILE [OPTIONS]}. Words are split as a shell would: quotes
+ * ({@code "..."} or {@code '...'}) keep spaces, a backslash escapes one character, {@code #} starts a
+ * comment outside quotes, blank lines are ignored.
  * <pre>
- * # shelf slot interfaces file          options
+ * # shelf slot interfaces file                  options
  * 0 1 eth0 /srv/aoe/root.img
- * 0 2 eth0,eth1 /srv/aoe/data.img --bufcnt 128 --sync
+ * 0 2 eth0,eth1 "/srv/aoe/data disk.img" --bufcnt 128 --sync
  * 1 0 eth1 /srv/aoe/iso.img --read-only
  * </pre>
  */
@@ -37,7 +43,34 @@ final class ConfigFile {
         @Mixin ExportOptions options;
     }
 
+    /** The exports of one file; an empty file is an error only when it is the only configuration. */
     static List<ExportSpec> read(Path config) {
+        List<ExportSpec> specs = readFile(config);
+        if (specs.isEmpty()) {
+            throw new CommandFailure("config file " + config + " defines no export");
+        }
+        return specs;
+    }
+
+    /** The exports of every {@code *.conf} file of a directory, in file name order. */
+    static List<ExportSpec> readDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CommandFailure("config directory " + dir + (Files.exists(dir) ? " is not a directory" : ": no such directory"));
+        }
+        TreeSet<Path> files = new TreeSet<>();
+        try (DirectoryStream<Path> confs = Files.newDirectoryStream(dir, "*.conf")) {
+            confs.forEach(files::add);
+        } catch (IOException e) {
+            throw new CommandFailure("config directory " + dir + ": " + e.getMessage());
+        }
+        List<ExportSpec> specs = new ArrayList<>();
+        for (Path f : files) {
+            specs.addAll(readFile(f));
+        }
+        return specs;
+    }
+
+    private static List<ExportSpec> readFile(Path config) {
         List<String> lines;
         try {
             lines = Files.readAllLines(config);
@@ -48,24 +81,69 @@ final class ConfigFile {
         }
         List<ExportSpec> specs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String text = lines.get(i).replaceFirst("#.*", "").trim();
-            if (text.isEmpty()) {
+            String origin = config + ":" + (i + 1);
+            List<String> words;
+            try {
+                words = words(lines.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(origin + ": " + e.getMessage(), CommandLines.EXIT_USAGE);
+            }
+            if (words.isEmpty()) {
                 continue;
             }
-            String origin = config + ":" + (i + 1);
             Line line = new Line();
             try {
-                new CommandLine(line).parseArgs(text.split("\\s+"));
-            } catch (CommandLine.ParameterException e) {
-                throw new CommandFailure(origin + ": " + e.getMessage(), 2);
+                new CommandLine(line).parseArgs(words.toArray(String[]::new));
+                line.options.check();
+            } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+                throw new CommandFailure(origin + ": " + e.getMessage(), CommandLines.EXIT_USAGE);
             }
             Path file = line.file.isAbsolute() ? line.file : config.toAbsolutePath().getParent().resolve(line.file);
             specs.add(new ExportSpec(line.shelf, line.slot, Arrays.asList(line.interfaces.split(",")), file,
                     line.options, origin));
         }
-        if (specs.isEmpty()) {
-            throw new CommandFailure("config file " + config + " defines no export");
-        }
         return specs;
+    }
+
+    /** Splits a line into words as a POSIX shell would (quotes, backslashes, comments); no expansion. */
+    static List<String> words(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = null;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
+                    word.append(line.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '#' && word == null) {
+                break;
+            } else if (Character.isWhitespace(c)) {
+                if (word != null) {
+                    words.add(word.toString());
+                    word = null;
+                }
+            } else {
+                word = word == null ? new StringBuilder() : word;
+                if (c == '"' || c == '\'') {
+                    quote = c;
+                } else if (c == '\\' && i + 1 < line.length()) {
+                    word.append(line.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException("a " + quote + " quote is not closed");
+        }
+        if (word != null) {
+            words.add(word.toString());
+        }
+        return words;
     }
 }

@@ -19,9 +19,10 @@ final class ExportOptions {
             description = "First sector of the file to export (default: ${DEFAULT-VALUE}).")
     long offset;
 
-    @Option(names = {"-l", "--length"}, paramLabel = "SECTORS", defaultValue = "0",
-            description = "Sectors to export from the offset (default: the rest of the file).")
-    long length;
+    @Option(names = {"-l", "--length"}, paramLabel = "SECTORS",
+            description = "Sectors to export from the offset, at least 1 (default: the rest of the file, following"
+                    + " its size if it changes).")
+    Long length;
 
     @Option(names = "--size", paramLabel = "SIZE", converter = ByteSizes.class, defaultValue = "0",
             description = "Create the file, or extend it sparsely, to SIZE bytes (K, M, G, T suffixes).")
@@ -42,7 +43,28 @@ final class ExportOptions {
     List<MacAddress> macAllow = new ArrayList<>();
 
     StoreOptions storeOptions() {
-        return new StoreOptions(readOnly, offset, length, size, sync, direct);
+        return new StoreOptions(readOnly, offset, length == null ? 0 : length, size, sync, direct);
+    }
+
+    /** Values out of range, as picocli cannot say them: one line each. */
+    void check() {
+        if (length != null && length < 1) {
+            throw new IllegalArgumentException("--length " + length + " must be at least 1 sector (leave it out to"
+                    + " export the rest of the file)");
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("--offset " + offset + " must not be negative");
+        }
+        if (bufferCount < Export.MIN_BUFFER_COUNT || bufferCount > 0xFFFF) {
+            throw new IllegalArgumentException("--bufcnt " + bufferCount
+                    + " is outside 2..65535 (Linux cannot use a target advertising fewer than 2)");
+        }
+    }
+
+    /** Every option's value, so that two exports with the same text are the same (a reload leaves them be). */
+    String canonical() {
+        return "ro=" + readOnly + " o=" + offset + " l=" + length + " size=" + size + " b=" + bufferCount + " s=" + sync
+                + " d=" + direct + " m=" + macAllow;
     }
 
     /** Picocli converter for MAC addresses. */

@@ -9,4 +9,10 @@ record ExportSpec(int shelf, int slot, List<String> interfaces, Path file, Expor
     String name() {
         return "e" + shelf + "." + slot;
     }
+
+    /** What makes two specs the same export: a reload keeps an export whose key did not change. */
+    String key() {
+        return name() + " " + String.join(",", interfaces) + " " + file.toAbsolutePath().normalize() + " "
+                + options.canonical();
+    }
 }

@@ -1,35 +1,19 @@
 package dev.aoe.cli.target;
 
-import dev.aoe.capture.CapturingLink;
-import dev.aoe.capture.PcapFileWriter;
-import dev.aoe.cli.ByteSizes;
 import dev.aoe.cli.CommandFailure;
+import dev.aoe.cli.CommandLines;
 import dev.aoe.cli.LinkOption;
+import dev.aoe.cli.Signals;
 import dev.aoe.cli.VersionProvider;
-import dev.aoe.link.FrameLink;
-import dev.aoe.link.spec.LinkSpec;
-import dev.aoe.target.Export;
-import dev.aoe.target.ExportState;
-import dev.aoe.target.Target;
-import dev.aoe.target.store.FileBlockStore;
-import dev.aoe.target.store.StoreException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,14 +25,22 @@ import picocli.CommandLine.Spec;
 @Command(name = "target", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Export a file (or block device) as AoE device eSHELF.SLOT on one or more interfaces.",
-            "Arguments in vblade's order, so it can stand in for vblade; --config exports many from one process.",
-            "SIGUSR1 prints statistics; SIGINT and SIGTERM flush and stop."},
+            "Arguments in vblade's order, so it can stand in for vblade; --config or --config-dir export many from one"
+                + " process. Before it answers, it asks each interface whether another target already serves the same"
+                + " address, and refuses if one does (--force serves anyway).",
+            "SIGHUP (or aoe target --reload) re-reads --config/--config-dir: new exports start, removed ones stop, changed"
+                + " ones are reopened, the rest keep serving. SIGUSR1 prints statistics; SIGINT and SIGTERM flush and"
+                + " stop."},
         footer = {"", "Examples:",
-            "  ./aoe target 0 1 eth0 disk.img                 export disk.img as e0.1",
-            "  ./aoe target --size 1G 0 2 eth0,eth1 new.img   create a 1 GiB sparse file, serve it on two interfaces",
-            "  ./aoe target --config /etc/aoe/exports          many exports, one per line",
-            "  ./aoe target --stats                            statistics of the running targets"})
+            "  aoe target 0 1 eth0 disk.img                   export disk.img as e0.1",
+            "  aoe target --size 1G 0 2 eth0,eth1 new.img     create a 1 GiB sparse file, serve it on two interfaces",
+            "  aoe target --config-dir /etc/aoe/exports.d     every *.conf file, one export per line",
+            "  aoe target 0 1 udp:5556 disk.img               serve a QEMU guest on -netdev dgram (no root)",
+            "  aoe target --reload                            make the running targets re-read their configuration",
+            "  aoe target --stats                             statistics of the running targets"})
 public final class TargetCommand implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetCommand.class);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SHELF", description = "Shelf (major) 0-65534.")
     Integer shelf;
@@ -56,7 +48,8 @@ public final class TargetCommand implements Runnable {
     @Parameters(index = "1", arity = "0..1", paramLabel = "SLOT", description = "Slot (minor) 0-254.")
     Integer slot;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "IFACE[,IFACE...]", description = "Network interface(s).")
+    @Parameters(index = "2", arity = "0..1", paramLabel = "IFACE[,IFACE...]",
+            description = "Network interface(s), or udp:PORT[-REMOTEPORT].")
     String interfaces;
 
     @Parameters(index = "3", arity = "0..1", paramLabel = "FILE", description = "File or block device to export.")
@@ -65,11 +58,17 @@ public final class TargetCommand implements Runnable {
     @Mixin
     ExportOptions options;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Export every line of FILE: SHELF SLOT IFACE FILE [OPTIONS].")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Export every line of FILE: SHELF SLOT IFACE FILE [OPTIONS] (quotes keep spaces).")
     Path config;
 
+    @Option(names = "--config-dir", paramLabel = "DIR",
+            description = "Export every line of every DIR/*.conf file, in file name order (what the service runs).")
+    Path configDir;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Keep each export's config string, mask and reservation in DIR across restarts.")
+            description = "Keep each export's config string, mask and reservation in DIR across restarts; checked at"
+                    + " start (a directory this user can write).")
     Path stateDir;
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame sent and received to a pcap file.")
@@ -79,63 +78,92 @@ public final class TargetCommand implements Runnable {
     LinkOption link;
 
     @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "50",
-            description = "With --link afpacket: after serving frames, watch the ring this long before sleeping "
-                    + "(lower latency at small windows, for CPU time; 0 sleeps at once; default: ${DEFAULT-VALUE}).")
+            description = "With AF_PACKET: watch the ring up to this long before sleeping, while requests keep coming that"
+                    + " soon (lower latency, for CPU time only under load; 0 never watches; default: ${DEFAULT-VALUE}).")
     int busyPollMicros;
 
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Serve reads, writes and flushes on N threads (default: on each interface's receive thread; "
-                    + "with --sync or --direct, as many threads as buffers, at most 64).")
+                    + "with --sync or --direct, 64 threads, requests beyond an export's buffer count dropped).")
     Integer ioThreads;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics: counters per export and interface,"
+                    + " a request latency histogram, requests in flight.")
+    String metrics;
+
+    @Option(names = "--force", description = "Serve even where another target already answers for an address.")
+    boolean force;
 
     @Option(names = "--stats", description = "Print the statistics of the targets running on this machine, then exit.")
     boolean stats;
 
+    @Option(names = "--reload", description = "Make the targets running on this machine re-read their configuration,"
+            + " print what changed, then exit.")
+    boolean reload;
+
     @Spec
     CommandSpec spec;
 
-    private final List<Target> targets = new ArrayList<>();
-    private final List<Export> exports = new ArrayList<>();
-    private final Map<Export, String> where = new LinkedHashMap<>();
-    private final Instant started = Instant.now();
-    private ExecutorService io;
-    private PcapFileWriter capture;
-    private StatusSocket status;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch reported = new CountDownLatch(1);
 
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        if (stats) {
-            List<String> answers = StatusSocket.query();
+        if (stats || reload) {
+            List<String> answers = ControlSocket.send(stats ? "stats" : "reload");
             if (answers.isEmpty()) {
-                throw new CommandFailure("no running target found (looked in " + StatusSocket.directory() + ")");
+                throw new CommandFailure("no running target found (looked in " + ControlSocket.directory() + ")");
             }
             answers.forEach(out::print);
             out.flush();
             return;
         }
-        List<ExportSpec> specs = specs();
+        checkOptions();
+        Supplier<List<ExportSpec>> source = source();
+        TargetService service = new TargetService(new TargetService.Settings(link, busyPollMicros, ioThreads, stateDir,
+                pcap, force), out);
+        TargetMetrics served = null;
+        ControlSocket control = null;
         try {
-            start(specs, out);
+            if (metrics != null) {
+                served = TargetMetrics.start(metrics, service::exports, service::targets);
+                service.onOpen(served::measure);
+            }
+            service.start(source.get());
+            control = ControlSocket.open(Map.of("stats", service::statusText, "reload", () -> reload(service, source)));
         } catch (RuntimeException e) {
-            stop();
+            service.stop();
+            if (served != null) {
+                served.close();
+            }
             throw e;
         }
+        TargetMetrics metricsServer = served;
+        ControlSocket controlSocket = control;
         Runnable stopAndReport = () -> {
-            if (stop()) {
-                System.err.print(statusText());
+            if (service.stop()) {
+                System.err.print(service.statusText());
                 System.err.flush();
+            }
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            if (controlSocket != null) {
+                controlSocket.close();
             }
             reported.countDown();
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stopAndReport, "target-shutdown"));
-        Signals.onTerminate(stopAndReport);
-        Signals.onUsr1(() -> {
-            System.err.print(statusText());
+        Signals.onTerminate(code -> {
+            stopAndReport.run();
+            Runtime.getRuntime().halt(0);   // a clean stop on SIGINT or SIGTERM is a success
+        });
+        Signals.on("USR1", () -> {
+            System.err.print(service.statusText());
             System.err.flush();
         });
+        Signals.on("HUP", () -> reload(service, source));
         try {
             reported.await();   // the report is out before main returns and the JVM may exit
         } catch (InterruptedException e) {
@@ -143,183 +171,60 @@ public final class TargetCommand implements Runnable {
         }
     }
 
-    private List<ExportSpec> specs() {
-        boolean positional = shelf != null || slot != null || interfaces != null || file != null;
-        if (config != null && positional) {
-            throw new CommandFailure("give either --config FILE or SHELF SLOT IFACE FILE, not both", 2);
-        }
-        if (config != null) {
-            return ConfigFile.read(config);
-        }
-        if (shelf == null || slot == null || interfaces == null || file == null) {
-            throw new CommandFailure("missing arguments: SHELF SLOT IFACE FILE (or --config FILE); see --help", 2);
-        }
-        return List.of(new ExportSpec(shelf, slot, List.of(interfaces.split(",")), file, options, "command line"));
-    }
-
-    private void start(List<ExportSpec> specs, PrintWriter out) {
+    private void checkOptions() {
         if (busyPollMicros < 0 || busyPollMicros > 1_000_000) {
-            throw new CommandFailure("--busy-poll " + busyPollMicros + " is outside 0..1000000 microseconds");
+            throw new CommandFailure("--busy-poll " + busyPollMicros + " is outside 0..1000000 microseconds",
+                    CommandLines.EXIT_USAGE);
         }
         if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
-            throw new CommandFailure("--io-threads " + ioThreads + " is outside 0..256");
+            throw new CommandFailure("--io-threads " + ioThreads + " is outside 0..256", CommandLines.EXIT_USAGE);
         }
-        Set<String> seen = new HashSet<>();
-        for (ExportSpec s : specs) {
-            if (s.shelf() < 0 || s.shelf() > Export.MAX_SHELF) {
-                throw new CommandFailure(s.origin() + ": shelf " + s.shelf() + " is outside 0.." + Export.MAX_SHELF
-                        + " (65535 is the broadcast shelf and cannot be exported)");
-            }
-            if (s.slot() < 0 || s.slot() > Export.MAX_SLOT) {
-                throw new CommandFailure(s.origin() + ": slot " + s.slot() + " is outside 0.." + Export.MAX_SLOT
-                        + " (255 is the broadcast slot and cannot be exported)");
-            }
-            if (s.options().bufferCount < Export.MIN_BUFFER_COUNT || s.options().bufferCount > 0xFFFF) {
-                throw new CommandFailure(s.origin() + ": --bufcnt " + s.options().bufferCount
-                        + " is outside 2..65535 (Linux cannot use a target advertising fewer than 2)");
-            }
-            for (String iface : s.interfaces()) {
-                if (!seen.add(iface + "/" + s.name())) {
-                    throw new CommandFailure(s.origin() + ": " + s.name() + " is exported twice on " + iface);
-                }
-            }
-        }
-        String hostname = hostname();
-        Map<String, List<Export>> byInterface = new LinkedHashMap<>();
-        for (ExportSpec s : specs) {
-            FileBlockStore store;
-            try {
-                store = FileBlockStore.open(s.file(), s.options().storeOptions());
-            } catch (StoreException e) {
-                throw new CommandFailure(s.name() + ": " + e.getMessage());
-            }
-            store.warnings().forEach(w -> spec.commandLine().getErr().println("aoe target: warning: " + w));
-            ExportState state = stateDir == null ? ExportState.inMemory()
-                    : ExportState.load(stateDir.resolve(s.name() + ".state"));
-            for (var mac : s.options().macAllow) {
-                state.maskAdd(mac);
-            }
-            Export export = new Export(s.shelf(), s.slot(), store, state, s.options().bufferCount, hostname);
-            exports.add(export);
-            where.put(export, s.file().toString());
-            for (String iface : s.interfaces()) {
-                byInterface.computeIfAbsent(iface, k -> new ArrayList<>()).add(export);
-            }
-        }
-        boolean blocking = specs.stream().anyMatch(s -> s.options().sync || s.options().direct);
-        int threads = ioThreads != null ? ioThreads
-                : blocking ? Math.min(64, exports.stream().mapToInt(Export::bufferCount).sum()) : 0;
-        if (threads > 0) {
-            AtomicInteger n = new AtomicInteger();
-            io = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "target-io-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        if (pcap != null) {
-            try {
-                capture = new PcapFileWriter(pcap);
-            } catch (IOException e) {
-                throw new CommandFailure("cannot write " + pcap + ": " + e.getMessage());
-            }
-        }
-        List<Target> ready = new ArrayList<>();
-        for (Map.Entry<String, List<Export>> e : byInterface.entrySet()) {
-            LinkSpec.Opened opened = link.open(e.getKey(), busyPollMicros);
-            FrameLink frameLink = opened.link();
-            if (opened.fallbackReason() != null) {
-                spec.commandLine().getErr().println("aoe target: " + e.getKey() + ": " + opened.fallbackReason()
-                        + "; using pcap");
-            }
-            if (capture != null) {
-                frameLink = new CapturingLink(frameLink, capture);
-            }
-            Target target = new Target(frameLink, e.getValue(), io);
-            targets.add(target);
-            ready.add(target);
-        }
-        status = StatusSocket.open(this::statusText);
-        for (Target target : ready) {
-            target.start();
-            for (Export export : target.exports()) {
-                out.printf("%s: %s, %s (%d sectors)%s on %s (%s), MTU %d, %d sectors per frame, buffer count %d%n",
-                        export.name(), where.get(export), ByteSizes.format(export.store().sectors() * 512),
-                        export.store().sectors(), export.store().readOnly() ? ", read-only" : "",
-                        target.link().name(), linkKind(target.link()), target.link().mtu(), target.maxSectors(),
-                        export.bufferCount());
-            }
-        }
-        out.flush();
     }
 
-    /** What kind of link serves: afpacket, pcap or udp (through a capture, the link inside it). */
-    private static String linkKind(FrameLink l) {
-        FrameLink inner = l instanceof CapturingLink c ? c.inner() : l;
-        String name = inner.getClass().getSimpleName();
-        return name.startsWith("AfPacket") ? "afpacket" : name.startsWith("Pcap") ? "pcap" : name.startsWith("Udp") ? "udp"
-                : name;
-    }
-
-    private static String hostname() {
+    /** Where the exports come from: the command line, or a file or directory read again at each reload. */
+    private Supplier<List<ExportSpec>> source() {
+        boolean positional = shelf != null || slot != null || interfaces != null || file != null;
+        int sources = (config != null ? 1 : 0) + (configDir != null ? 1 : 0) + (positional ? 1 : 0);
+        if (sources > 1) {
+            throw new CommandFailure("give one of --config FILE, --config-dir DIR or SHELF SLOT IFACE FILE",
+                    CommandLines.EXIT_USAGE);
+        }
+        if (config != null) {
+            return () -> ConfigFile.read(config);
+        }
+        if (configDir != null) {
+            return () -> ConfigFile.readDirectory(configDir);
+        }
+        if (shelf == null || slot == null || interfaces == null || file == null) {
+            throw new CommandFailure("missing arguments: SHELF SLOT IFACE FILE (or --config FILE, --config-dir DIR);"
+                    + " see --help", CommandLines.EXIT_USAGE);
+        }
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
+            options.check();
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(e.getMessage(), CommandLines.EXIT_USAGE);
         }
+        List<ExportSpec> one = List.of(new ExportSpec(shelf, slot, List.of(interfaces.split(",")), file, options,
+                "command line"));
+        return () -> one;
     }
 
-    /** Statistics per export and per interface, one line each. */
-    String statusText() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("aoe target pid ").append(ProcessHandle.current().pid()).append(", up ")
-                .append(Duration.between(started, Instant.now()).toSeconds()).append(" s\n");
-        for (Export e : exports) {
-            sb.append("  ").append(e.name()).append(' ').append(where.get(e)).append(": ").append(e.stats()).append('\n');
+    /** Re-reads the configuration and applies it; a configuration that does not parse changes nothing. */
+    private static String reload(TargetService service, Supplier<List<ExportSpec>> source) {
+        List<ExportSpec> specs;
+        try {
+            specs = source.get();
+        } catch (CommandFailure e) {
+            log.error("reload: {}; the running configuration stays", e.getMessage());
+            return "reload failed: " + e.getMessage() + "; the running configuration stays\n";
         }
-        for (Target t : targets) {
-            sb.append("  ").append(t.link().name()).append(": ").append(t.stats()).append('\n');
+        List<String> changes;
+        try {
+            changes = service.reload(specs);
+        } catch (CommandFailure e) {
+            log.error("reload: {}; the running configuration stays", e.getMessage());
+            return "reload failed: " + e.getMessage() + "; the running configuration stays\n";
         }
-        return sb.toString();
-    }
-
-    /**
-     * Stops receiving, lets requests in progress finish, flushes and closes every file. Idempotent:
-     * true only for the call that stopped it.
-     */
-    synchronized boolean stop() {
-        if (stopped.getCount() == 0) {
-            return false;
-        }
-        for (Target t : targets) {
-            t.close();
-        }
-        if (io != null) {
-            io.shutdown();
-            try {
-                io.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (Export e : exports) {   // once each, also when served on several interfaces
-            try {
-                e.store().close();
-            } catch (IOException ex) {
-                System.err.println("aoe target: " + e.name() + ": flushing on exit failed: " + ex.getMessage());
-            }
-        }
-        if (capture != null) {
-            try {
-                capture.close();
-            } catch (IOException ex) {
-                System.err.println("aoe target: finishing " + pcap + " failed: " + ex.getMessage());
-            }
-        }
-        if (status != null) {
-            status.close();
-        }
-        stopped.countDown();
-        return true;
+        return String.join("\n", new ArrayList<>(changes)) + "\n";
     }
 }

@@ -39,7 +39,7 @@ class TargetCommandTest {
         "negative shelf  | -1 | 1 | shelf -1 is outside 0..65534 (65535 is the broadcast shelf and cannot be exported)"})
     void refusesAddressesThatCannotBeExported(String what, String shelf, String slot, String message) throws Exception {
         Run r = run("target", shelf, slot, "lo", image().toString());
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("aoe target: command line: " + message + System.lineSeparator());
     }
 
@@ -60,7 +60,7 @@ class TargetCommandTest {
     @Test
     void tooSmallBufferCountIsRefused() throws Exception {
         Run r = run("target", "-b", "1", "0", "1", "lo", image().toString());
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--bufcnt 1 is outside 2..65535");
     }
 
@@ -70,7 +70,7 @@ class TargetCommandTest {
         Path config = dir.resolve("exports");
         Files.writeString(config, "# exports\n0 1 lo " + img + "\n\n0 2 lo " + img + " --read-only\n0 1 lo " + img + "\n");
         Run r = run("target", "--config", config.toString());
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("aoe target: " + config + ":5: e0.1 is exported twice on lo");
     }
 
@@ -88,7 +88,7 @@ class TargetCommandTest {
     void configAndPositionalArgumentsExcludeEachOther() throws Exception {
         Run r = run("target", "--config", "x", "0", "1", "lo", image().toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("give either --config FILE or SHELF SLOT IFACE FILE, not both");
+        assertThat(r.err()).contains("give one of --config FILE, --config-dir DIR or SHELF SLOT IFACE FILE");
         assertThat(run("target", "0", "1").err()).contains("missing arguments: SHELF SLOT IFACE FILE");
     }
 
@@ -116,5 +116,37 @@ class TargetCommandTest {
         } else {
             assertThat(r.err()).contains("no running target found");
         }
+    }
+
+    @Test
+    void aZeroLengthIsAUsageErrorNotTheWholeFile() throws Exception {
+        Run r = run("target", "-l", "0", "0", "1", "lo", image().toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--length 0 must be at least 1 sector");
+    }
+
+    @Test
+    void aStateDirectoryThatIsAFileIsRefusedAtStart() throws Exception {
+        Path notADir = Files.writeString(dir.resolve("state"), "x");
+        Run r = run("target", "--state-dir", notADir.toString(), "0", "1", "lo", image().toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("aoe target: state directory " + notADir + " is a file, not a directory");
+    }
+
+    @Test
+    void configLinesSplitLikeAShell() {
+        assertThat(ConfigFile.words("0 1 eth0 \"/srv/my disk.img\" -b 8   # a comment"))
+                .containsExactly("0", "1", "eth0", "/srv/my disk.img", "-b", "8");
+        assertThat(ConfigFile.words("0 2 eth0 '/srv/it''s here.img'")).containsExactly("0", "2", "eth0", "/srv/its here.img");
+        assertThat(ConfigFile.words("0 3 eth0 /srv/a\\ b.img")).containsExactly("0", "3", "eth0", "/srv/a b.img");
+        assertThat(ConfigFile.words("   # only a comment")).isEmpty();
+    }
+
+    @Test
+    void anUnclosedQuoteNamesItsLine() throws Exception {
+        Path config = Files.writeString(dir.resolve("exports.conf"), "# exports\n0 1 lo \"/srv/disk.img\n");
+        Run r = run("target", "--config", config.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("aoe target: " + config + ":2: a \" quote is not closed");
     }
 }
