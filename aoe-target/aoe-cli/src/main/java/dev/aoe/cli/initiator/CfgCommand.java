@@ -7,6 +7,7 @@ import dev.aoe.frame.AoeFrame;
 import dev.aoe.frame.ConfigArg.Ccmd;
 import dev.aoe.frame.ConfigArg;
 import dev.aoe.frame.Octets;
+import dev.aoe.initiator.AoeAddress;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import java.io.PrintWriter;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "cfg", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Read, test or set the config string of a target (like aoecfg).",
             "Without an address: the config string of every target that answers.",
-            "test and prefix print the string and exit 0 on a match; a target that does not match stays silent (exit 1).",
+            "test and prefix print the string and exit 0 on a match; a target that does not match stays silent (exit 1);"
+                + " no target answering at all is exit 3.",
             "set fails (exit 1, *badcfg*) when a different string is already set; fset overwrites it."})
 public final class CfgCommand implements Callable<Integer> {
 
@@ -66,10 +68,14 @@ public final class CfgCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            Optional<AoeFrame> reply = initiator.config(InitiatorOptions.address(address), ccmd, Octets.ascii(text),
-                    options.timeout);
+            AoeAddress target = InitiatorOptions.address(address);
+            if (initiator.find(target, options.timeout).isEmpty()) {
+                throw new CommandFailure("no AoE target answered for " + target + " within " + options.timeout.toMillis()
+                        + " ms", InitiatorOptions.EXIT_NOT_FOUND);
+            }
+            Optional<AoeFrame> reply = initiator.config(target, ccmd, Octets.ascii(text), options.timeout);
             if (reply.isEmpty()) {
-                return 1;   // test or prefix did not match, or nobody answered
+                return 1;   // test or prefix did not match: the target stays silent
             }
             AoeFrame f = reply.get();
             if (f.header().errorFlag()) {

@@ -34,8 +34,14 @@ final class InitiatorOptions {
     List<String> interfaces = new ArrayList<>();
 
     @Option(names = {"-t", "--timeout"}, paramLabel = "TIME", converter = Durations.class, defaultValue = "2s",
-            description = "How long to wait for targets, and for an unanswered request before it fails (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for targets to answer discovery (default: ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Option(names = "--dead-time", paramLabel = "TIME", converter = Durations.class, defaultValue = "10s",
+            description = "How long a target may leave every request unanswered before the command fails; meanwhile it"
+                    + " is probed every 250 ms and found again if it comes back, on its old or a new MAC"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration deadTime;
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame sent and received to a pcap file.")
     Path pcap;
@@ -51,7 +57,7 @@ final class InitiatorOptions {
         if (names.isEmpty()) {
             throw new CommandFailure("no Ethernet interface is up; give one with --iface");
         }
-        Initiator.Builder builder = Initiator.builder().deadTime(timeout.multipliedBy(5));
+        Initiator.Builder builder = Initiator.builder().deadTime(deadTime);
         List<FrameLink> opened = new ArrayList<>();
         try {
             if (pcap != null) {

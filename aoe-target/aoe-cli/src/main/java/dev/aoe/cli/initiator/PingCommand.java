@@ -2,11 +2,14 @@ package dev.aoe.cli.initiator;
 
 import dev.aoe.ata.IdentifyData;
 import dev.aoe.cli.ByteSizes;
+import dev.aoe.cli.CommandFailure;
+import dev.aoe.cli.CommandLines;
 import dev.aoe.cli.VersionProvider;
 import dev.aoe.initiator.AoeDevice;
 import dev.aoe.initiator.Initiator;
 import dev.aoe.initiator.TargetInfo;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,11 +20,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code aoe ping eX.Y}: find a target and identify it, like aoeping -I. */
 @Command(name = "ping", aliases = "identify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Find a target, send ATA IDENTIFY, and print what it says and how long it took (like aoeping -I).")
+        description = {"Find a target, send ATA IDENTIFY, and print what it says and how long it took (like aoeping -I).",
+            "Takes the address as eX.Y, or in aoeping's order: SHELF SLOT IFACE."})
 public final class PingCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "eX.Y", description = "Device address.")
-    String address;
+    @Parameters(arity = "1..3", paramLabel = "eX.Y|SHELF SLOT IFACE",
+            description = "Device address, or aoeping's shelf, slot and interface.")
+    List<String> words;
 
     @Mixin
     InitiatorOptions options;
@@ -32,6 +37,7 @@ public final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        String address = address();
         try (Initiator initiator = options.open()) {
             long start = System.nanoTime();
             AoeDevice device = options.device(initiator, address);
@@ -52,5 +58,18 @@ public final class PingCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** eX.Y as given, or aoeping's SHELF SLOT IFACE (the interface joins --iface). */
+    private String address() {
+        if (words.size() == 1) {
+            return words.get(0);
+        }
+        if (words.size() == 3 && words.get(0).matches("\\d+") && words.get(1).matches("\\d+")) {
+            options.interfaces.add(words.get(2));
+            return "e" + words.get(0) + "." + words.get(1);
+        }
+        throw new CommandFailure("give the device as eX.Y, or as aoeping does: SHELF SLOT IFACE (e.g. aoe ping 0 1 eth0)",
+                CommandLines.EXIT_USAGE);
     }
 }

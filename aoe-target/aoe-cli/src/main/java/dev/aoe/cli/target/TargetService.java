@@ -372,7 +372,8 @@ final class TargetService implements AutoCloseable {
 
     private static String startLine(Export export, Target target) {
         return String.format("%s: %s, %s (%d sectors)%s on %s (%s), MTU %d, %d sectors per frame, buffer count %d",
-                export.name(), export.store(), ByteSizes.format(export.store().sectors() * 512), export.store().sectors(),
+                export.name(), export.store() instanceof FileBlockStore f ? f.file() : export.store(),
+                ByteSizes.format(export.store().sectors() * 512), export.store().sectors(),
                 export.store().readOnly() ? ", read-only" : "", target.link().name(), linkKind(target.link()),
                 target.link().mtu(), target.maxSectors(), export.bufferCount());
     }
