@@ -105,8 +105,9 @@ public final class Target implements AutoCloseable {
                 try {
                     link.send(FrameCodec.encode(query, link.alloc()));
                 } catch (LinkException e) {
-                    found.add(link.name() + ": cannot ask whether another target serves " + export.name() + ": "
-                            + e.getMessage());
+                    // a link that cannot send yet (a tap with no one attached) has no other target on it either
+                    log.debug("{}: cannot ask whether another target serves {}: {}", link.name(), export.name(),
+                            e.getMessage());
                 }
             }
             TimeUnit.NANOSECONDS.sleep(wait.toNanos());   // answers arrive on the link's thread; we wait the whole time
