@@ -9,6 +9,7 @@ import dev.aoe.cli.initiator.ReadCommand;
 import dev.aoe.cli.initiator.StatCommand;
 import dev.aoe.cli.initiator.WriteCommand;
 import dev.aoe.cli.initrd.InitrdCommand;
+import dev.aoe.cli.relay.RelayCommand;
 import dev.aoe.cli.target.TargetCommand;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
                 + "initramfs images with their root on AoE.",
         subcommands = {TargetCommand.class, DiscoverCommand.class, StatCommand.class, ReadCommand.class,
             WriteCommand.class, CfgCommand.class, PingCommand.class, FlushCommand.class, InitrdCommand.class,
-            DecodeCommand.class, HelpCommand.class},
+            DecodeCommand.class, RelayCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error; the initiator verbs also 3 no target answered"
                 + " or device not found, 4 out of range, 5 no permission for raw sockets (run as root or grant"
                 + " CAP_NET_RAW); 130/143 interrupted.",
