@@ -32,6 +32,10 @@ public final class Relay implements AutoCloseable {
     });
     private volatile RelayFaults faults;
     private volatile boolean blackout;
+    private volatile long blackoutEndedNanos;
+    private volatile long blackoutStartedNanos;
+    private volatile long blackoutArmedAt = -1;
+    private volatile Duration armedLength;
 
     /** Counters of one direction. */
     public static final class Counters {
@@ -40,6 +44,7 @@ public final class Relay implements AutoCloseable {
         final LongAdder duplicated = new LongAdder();
         final LongAdder reordered = new LongAdder();
         volatile long lastForwardedNanos;
+        volatile long firstAfterBlackoutNanos;
 
         public long forwarded() {
             return forwarded.sum();
@@ -60,6 +65,11 @@ public final class Relay implements AutoCloseable {
         /** {@link System#nanoTime()} of the last frame forwarded, or 0. */
         public long lastForwardedNanos() {
             return lastForwardedNanos;
+        }
+
+        /** {@link System#nanoTime()} of the first frame forwarded after the last blackout ended, or 0. */
+        public long firstAfterBlackoutNanos() {
+            return firstAfterBlackoutNanos;
         }
 
         @Override
@@ -83,6 +93,11 @@ public final class Relay implements AutoCloseable {
 
         /** On the receiving link's thread: decide the frame's fate and send what goes out now. */
         void onFrame(ByteBuf frame) {
+            long armed = blackoutArmedAt;
+            if (armed >= 0 && this == toB && counters.forwarded() >= armed) {
+                blackoutArmedAt = -1;
+                blackoutFor(armedLength);
+            }
             RelayFaults f = faults;
             boolean drop;
             boolean duplicate;
@@ -141,7 +156,11 @@ public final class Relay implements AutoCloseable {
                 }
                 counters.forwarded.add(copies);
                 counters.duplicated.add(copies - 1);
-                counters.lastForwardedNanos = System.nanoTime();
+                long now = System.nanoTime();
+                counters.lastForwardedNanos = now;
+                if (blackoutEndedNanos != 0 && counters.firstAfterBlackoutNanos == 0) {
+                    counters.firstAfterBlackoutNanos = now;
+                }
             } catch (LinkException e) {
                 counters.dropped.add(copies);   // the interface went away or is full: lost, as on a wire
             }
@@ -176,6 +195,14 @@ public final class Relay implements AutoCloseable {
 
     /** While on, every frame both ways is dropped: a cable pulled. */
     public void blackout(boolean on) {
+        if (on && !blackout) {
+            blackoutStartedNanos = System.nanoTime();
+        }
+        if (!on && blackout) {
+            toA.counters.firstAfterBlackoutNanos = 0;
+            toB.counters.firstAfterBlackoutNanos = 0;
+            blackoutEndedNanos = System.nanoTime();
+        }
         this.blackout = on;
     }
 
@@ -183,6 +210,25 @@ public final class Relay implements AutoCloseable {
     public void blackoutFor(Duration length) {
         blackout(true);
         later.schedule(() -> blackout(false), length.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Blacks out for {@code length} once {@code frames} frames have gone from the first link to the
+     * second: a blackout in the middle of a transfer, whatever the machine's speed.
+     */
+    public void blackoutAfter(long frames, Duration length) {
+        armedLength = length;
+        blackoutArmedAt = frames;
+    }
+
+    /** {@link System#nanoTime()} when the last blackout began, or 0. */
+    public long blackoutStartedNanos() {
+        return blackoutStartedNanos;
+    }
+
+    /** {@link System#nanoTime()} when the last blackout ended, or 0. */
+    public long blackoutEndedNanos() {
+        return blackoutEndedNanos;
     }
 
     /** Frames that entered on the first link and left on the second. */

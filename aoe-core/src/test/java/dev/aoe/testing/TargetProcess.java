@@ -74,6 +74,15 @@ public final class TargetProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the target dies at once, as in a crash; waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+        if (drain != null) {
+            drain.join(5000);
+        }
+    }
+
     /** SIGTERM, then the exit code (the target flushes and prints its statistics first). */
     public int stop() throws InterruptedException {
         process.toHandle().destroy();   // SIGTERM; Process.destroy() would also close our end of its output
@@ -83,6 +92,10 @@ public final class TargetProcess implements AutoCloseable {
         }
         drain.join(5000);   // everything it printed is in output() now
         return process.exitValue();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     @Override

@@ -37,6 +37,8 @@ final class DevicePath {
     long sent;
     long answered;
     long lost;
+    /** The last error a send on this path met (the interface went down or away), for the dead-time message. */
+    String lastSendFailure;
 
     DevicePath(FrameLink link, MacAddress mac, int cap, boolean confirmed) {
         this.link = link;

@@ -312,6 +312,7 @@ final class FrameEngine {
             openBatch.commit(frame);
         } catch (LinkException e) {
             // counted as sent: the clock finds it lost and sends it again, on another path if there is one
+            path.lastSendFailure = e.getMessage();
         }
     }
 
@@ -323,6 +324,11 @@ final class FrameEngine {
                 b.close();
             } catch (LinkException e) {
                 // as in transmit: lost frames are found and sent again
+                for (DevicePath p : paths) {
+                    if (p.batch == b) {
+                        p.lastSendFailure = e.getMessage();
+                    }
+                }
             }
         }
     }
@@ -525,8 +531,14 @@ final class FrameEngine {
                 sectors += slot.units;
             }
         }
+        StringBuilder failures = new StringBuilder();
+        for (DevicePath p : paths) {
+            if (p.lastSendFailure != null) {
+                failures.append("; ").append(p.lastSendFailure);
+            }
+        }
         return flying + " frames in flight (" + sectors + " sectors), " + requests + " requests waiting"
-                + (paths.length == 0 ? "" : "; last paths " + Arrays.toString(paths));
+                + (paths.length == 0 ? "" : "; paths " + Arrays.toString(paths)) + failures;
     }
 
     private void lose(Slot slot, boolean timeout) {

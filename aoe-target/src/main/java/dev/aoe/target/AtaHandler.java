@@ -223,8 +223,7 @@ final class AtaHandler {
             export.storeFor(Ethernet.source(request)).read(lba, sectors, reply.buffer());
         } catch (IOException | RuntimeException e) {
             reply.buffer().release();
-            log.warn("{}: read of {} sectors at {} failed: {}", export.name(), sectors, lba, e.getMessage());
-            ataError(export, request, AtaCommands.ERROR_UNC);
+            ataError(export, request, failed(export, "read of " + sectors + " sectors at " + lba, lba + sectors, e));
             return;
         }
         export.stats().add(BYTES_READ, (long) sectors * AtaFlyweight.SECTOR_SIZE);
@@ -238,9 +237,9 @@ final class AtaHandler {
             export.storeFor(Ethernet.source(request)).write(lba, sectors, request,
                     request.readerIndex() + AtaFlyweight.DATA_OFFSET);
         } catch (IOException | RuntimeException e) {
-            log.warn("{}: write of {} sectors at {} failed: {}", export.name(), sectors, lba, e.getMessage());
-            written(export, request, STATUS_ERROR << 8 | AtaCommands.ERROR_UNC);
-            ataError(export, request, AtaCommands.ERROR_UNC);
+            int error = failed(export, "write of " + sectors + " sectors at " + lba, lba + sectors, e);
+            written(export, request, STATUS_ERROR << 8 | error);
+            ataError(export, request, error);
             return;
         }
         written(export, request, AtaCommands.STATUS_DRDY);
@@ -252,12 +251,28 @@ final class AtaHandler {
         try {
             export.storeFor(Ethernet.source(request)).flush();
         } catch (IOException | RuntimeException e) {
-            log.warn("{}: flush failed: {}", export.name(), e.getMessage());
+            failed(export, "flush", 0, e);
             ataError(export, request, AtaCommands.ERROR_ABRT);
             return;
         }
         export.stats().increment(FLUSHES);
         target.send(export, begin(export, request, 0, AtaCommands.STATUS_DRDY, 0, 0).buffer());
+    }
+
+    /**
+     * One log line for a failed access: what changed when the image changed size underneath (said
+     * once), else the failure, at most one line per export every ten seconds. Returns the ATA error to
+     * answer: IDNF when the range now lies past the end of a shrunk image, else UNC.
+     */
+    private static int failed(Export export, String what, long end, Exception e) {
+        String change = export.store().checkSize();
+        if (change != null) {
+            log.warn("{}: {}", export.name(), change);
+        } else if (export.mayLogFailure()) {
+            log.warn("{}: {} failed: {} (further failures for ten seconds are counted, not logged)", export.name(), what,
+                    e.getMessage());
+        }
+        return end > export.store().sectors() ? AtaCommands.ERROR_IDNF : AtaCommands.ERROR_UNC;
     }
 
     private void ataError(Export export, ByteBuf request, int error) {

@@ -3,7 +3,9 @@ package dev.aoe.target;
 import dev.aoe.ata.IdentifyData;
 import dev.aoe.target.store.BlockStore;
 import dev.aoe.target.store.ClientStores;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One exported shelf.slot: its sectors, its mutable state, its limits and its counters. */
 public final class Export {
@@ -31,6 +33,8 @@ public final class Export {
     private final WriteHistory writes = new WriteHistory();
     private volatile LatencyRecorder latency;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong lastFailureLogNanos = new AtomicLong(System.nanoTime() - FAILURE_LOG_NANOS);
+    private static final long FAILURE_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     public Export(int shelf, int slot, BlockStore store, ExportState state, int bufferCount, String hostname) {
         if (shelf < 0 || shelf > MAX_SHELF) {
@@ -101,6 +105,13 @@ public final class Export {
     /** From now on, time every ATA request (two clock reads each) into {@code recorder}; null stops it. */
     public void latency(LatencyRecorder recorder) {
         this.latency = recorder;
+    }
+
+    /** True at most once every ten seconds: whether an I/O failure gets a log line. */
+    boolean mayLogFailure() {
+        long now = System.nanoTime();
+        long last = lastFailureLogNanos.get();
+        return now - last >= FAILURE_LOG_NANOS && lastFailureLogNanos.compareAndSet(last, now);
     }
 
     /** Requests taken by the I/O pool and not yet answered (always 0 when served on the receive threads). */

@@ -7,6 +7,7 @@ import static dev.aoe.target.ExportStats.Counter.DROPPED_MASKED;
 import static dev.aoe.target.ExportStats.Counter.FRAMES_IGNORED;
 import static dev.aoe.target.ExportStats.Counter.FRAMES_RECEIVED;
 import static dev.aoe.target.ExportStats.Counter.FRAMES_SENT;
+import static dev.aoe.target.ExportStats.Counter.REPLIES;
 import static dev.aoe.target.ExportStats.Counter.UNKNOWN_COMMAND;
 
 import dev.aoe.ethernet.Ethernet;
@@ -335,6 +336,7 @@ public final class Target implements AutoCloseable {
         try {
             link.send(Responses.finish(response));
             stats.increment(FRAMES_SENT);
+            export.stats().increment(REPLIES);
         } catch (LinkException e) {
             log.warn("{}: cannot send on {}: {}", export.name(), link.name(), e.getMessage());
         }

@@ -54,6 +54,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     /** Receive-thread figures for {@link #stats()}: poll calls, ring drains that delivered, frames delivered. */
     private long polls;
     private long spins;
+    private long sendFailures;
     private long drains;
     private long received;
     private volatile boolean closed;
@@ -198,7 +199,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
                     received += delivered;
                 }
                 if (replies.count() > 0) {
-                    replies.flush(fd, name());
+                    flushReplies();
                 }
                 if (delivered > 0) {
                     continue;
@@ -225,6 +226,19 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         } finally {
             closed = true;
             free();
+        }
+    }
+
+    /**
+     * Sends the replies made during a ring drain. A send that fails (the interface went down, or its
+     * queue is full) loses those frames, as a wire would; the link goes on receiving.
+     */
+    private void flushReplies() {
+        try {
+            replies.flush(fd, name());
+        } catch (LinkException e) {
+            sendFailures++;
+            log.debug("{}: {}", name(), e.getMessage());
         }
     }
 
@@ -409,8 +423,9 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
      * approximate while the link runs.
      */
     public String stats() {
-        return String.format("received=%d drains=%d polls=%d spins=%d replies=%d/%d calls others=%d/%d calls", received,
-                drains, polls, spins, replies.frames(), replies.calls(), others.frames(), others.calls());
+        return String.format("received=%d drains=%d polls=%d spins=%d replies=%d/%d calls others=%d/%d calls"
+                + " failed-sends=%d", received, drains, polls, spins, replies.frames(), replies.calls(), others.frames(),
+                others.calls(), sendFailures);
     }
 
     /** Frames the ring could not hold whole (longer than the MTU it was sized for), dropped. */

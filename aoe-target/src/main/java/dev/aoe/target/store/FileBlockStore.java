@@ -50,6 +50,8 @@ public final class FileBlockStore implements BlockStore {
     private final List<String> warnings;
     private final RangeLocks locks = new RangeLocks();
     private volatile MappedRegion mapped;
+    /** A size change a failed access found, not yet returned by {@link #checkSize}. */
+    private String unreported;
     private final ThreadLocal<ByteBuffer> directBuffer = ThreadLocal.withInitial(
             () -> ByteBuffer.allocateDirect(256 * SECTOR_SIZE + DIRECT_ALIGNMENT).alignedSlice(DIRECT_ALIGNMENT));
 
@@ -249,10 +251,10 @@ public final class FileBlockStore implements BlockStore {
                 try {
                     region.read(position, length, dst, channel);
                 } catch (InternalError e) {   // SIGBUS, when reported at the copy (compiled code reports it later)
-                    checkSize();
+                    recheck();
                     throw new IOException(file + ": cannot read the mapped file (truncated?)", e);
                 } catch (IOException e) {
-                    checkSize();
+                    recheck();
                     throw e;
                 }
                 return;
@@ -291,7 +293,7 @@ public final class FileBlockStore implements BlockStore {
                 try {
                     region.write(position, length, src, srcIndex, channel);
                 } catch (InternalError e) {
-                    checkSize();
+                    recheck();
                     throw new IOException(file + ": cannot write the mapped file (truncated?)", e);
                 }
                 return;
@@ -328,6 +330,23 @@ public final class FileBlockStore implements BlockStore {
      * anew. Returns a line saying what changed, or null when nothing did.
      */
     public synchronized String checkSize() {
+        String change = detectChange();
+        if (change == null && unreported != null) {
+            change = unreported;
+        }
+        unreported = null;
+        return change;
+    }
+
+    /** After a failed access: the size is checked now, and a change is told at the next {@link #checkSize}. */
+    private synchronized void recheck() {
+        String change = detectChange();
+        if (change != null) {
+            unreported = change;
+        }
+    }
+
+    private String detectChange() {
         long bytes;
         try {
             bytes = sizeOf(file, channel);

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * aoe_export_errors_total{export,kind}         aoe (header error), ata (status error)
  * aoe_export_dropped_total{export,reason}      masked, busy, malformed, duplicate_write
  * aoe_export_flushes_total{export}
+ * aoe_export_replies_total{export}            frames answered (one per request but config tests that do not match)
  * aoe_export_capacity_bytes{export}            gauge, follows the image's size
  * aoe_export_in_flight{export}                 gauge, requests on the I/O pool not yet answered
  * aoe_export_request_seconds{export}           histogram of ATA request latency
@@ -71,6 +72,10 @@ final class TargetMetrics implements AutoCloseable {
                 Counter.DROPPED_MASKED, Counter.DROPPED_BUSY, Counter.DROPPED_MALFORMED, Counter.DUPLICATE_WRITES);
         CounterWithCallback.builder().name("aoe_export_flushes").help("FLUSH CACHE requests served").labelNames("export")
                 .callback(cb -> exports.get().forEach(e -> cb.call(e.stats().get(Counter.FLUSHES), e.name())))
+                .register(registry);
+        CounterWithCallback.builder().name("aoe_export_replies").help("Responses sent (announcements included)")
+                .labelNames("export")
+                .callback(cb -> exports.get().forEach(e -> cb.call(e.stats().get(Counter.REPLIES), e.name())))
                 .register(registry);
         GaugeWithCallback.builder().name("aoe_export_capacity_bytes").help("Size of the export as advertised")
                 .labelNames("export")
