@@ -15,6 +15,7 @@ import dev.aoe.ethernet.Ethernet;
 import dev.aoe.frame.AoeError;
 import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.HeaderFlyweight;
+import dev.aoe.target.store.StoreFullException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class AtaHandler {
                 if (broadcast || (AtaFlyweight.aflags(request) & AtaFlyweight.FLAG_WRITE) == 0
                         || request.readableBytes() < AtaFlyweight.frameLength(sectors)) {
                     target.replyError(export, request, AoeError.BAD_ARGUMENT);
-                } else if (export.store().readOnly()) {
+                } else if (export.storeFor(Ethernet.source(request)).readOnly()) {   // an overlay is writable
                     ataError(export, request, AtaCommands.ERROR_ABRT);
                 } else if (checkTransfer(export, request) && firstCopy(export, request)) {
                     submit(Op.WRITE, export, request);
@@ -236,6 +237,9 @@ final class AtaHandler {
         try {
             export.storeFor(Ethernet.source(request)).write(lba, sectors, request,
                     request.readerIndex() + AtaFlyweight.DATA_OFFSET);
+        } catch (StoreFullException e) {
+            ataError(export, request, AtaCommands.ERROR_UNC);   // the store has said so once; no line per write
+            return;
         } catch (IOException | RuntimeException e) {
             int error = failed(export, "write of " + sectors + " sectors at " + lba, lba + sectors, e);
             written(export, request, STATUS_ERROR << 8 | error);

@@ -7,21 +7,21 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * to 256 sectors covers at most three consecutive chunks, so at most three consecutive stripes
  * (wrapping at 256), always taken in ascending stripe order: no deadlock, and no allocation.
  */
-final class RangeLocks {
+public final class RangeLocks {
 
     static final int CHUNK_SHIFT = 16;
     private static final int STRIPES = 256;
 
     private final ReentrantReadWriteLock[] stripes = new ReentrantReadWriteLock[STRIPES];
 
-    RangeLocks() {
+    public RangeLocks() {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantReadWriteLock();
         }
     }
 
     /** Locks the chunks under bytes {@code [position, position + length)}; {@code length} at most 128 KiB. */
-    void lock(long position, int length, boolean write) {
+    public void lock(long position, int length, boolean write) {
         int first = first(position);
         int count = count(position, length);
         if (first + count > STRIPES) {
@@ -32,7 +32,7 @@ final class RangeLocks {
         }
     }
 
-    void unlock(long position, int length, boolean write) {
+    public void unlock(long position, int length, boolean write) {
         int first = first(position);
         int count = count(position, length);
         for (int i = 0; i < count; i++) {
