@@ -9,6 +9,7 @@ import dev.aoe.cli.initiator.ReadCommand;
 import dev.aoe.cli.initiator.StatCommand;
 import dev.aoe.cli.initiator.WriteCommand;
 import dev.aoe.cli.initrd.InitrdCommand;
+import dev.aoe.cli.overlay.OverlayCommand;
 import dev.aoe.cli.relay.RelayCommand;
 import dev.aoe.cli.target.TargetCommand;
 import io.netty.util.ResourceLeakDetector;
@@ -22,9 +23,9 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "VERB",
         description = "ATA over Ethernet (AoEr11): export files as AoE devices, use AoE devices, build and boot "
                 + "initramfs images with their root on AoE.",
-        subcommands = {TargetCommand.class, DiscoverCommand.class, StatCommand.class, ReadCommand.class,
-            WriteCommand.class, CfgCommand.class, PingCommand.class, FlushCommand.class, InitrdCommand.class,
-            DecodeCommand.class, RelayCommand.class, HelpCommand.class},
+        subcommands = {TargetCommand.class, OverlayCommand.class, DiscoverCommand.class, StatCommand.class,
+            ReadCommand.class, WriteCommand.class, CfgCommand.class, PingCommand.class, FlushCommand.class,
+            InitrdCommand.class, DecodeCommand.class, RelayCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error; the initiator verbs also 3 no target answered"
                 + " or device not found, 4 out of range, 5 no permission for raw sockets (run as root or grant"
                 + " CAP_NET_RAW); 130/143 interrupted.",
