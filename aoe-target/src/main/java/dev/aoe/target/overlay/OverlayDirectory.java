@@ -88,32 +88,26 @@ public final class OverlayDirectory implements Closeable {
      *                        another image than {@code base}
      */
     static OverlayDirectory serve(Path dir, BaseImage base, boolean empty) throws StoreException {
-        FileChannel channel = null;
+        OverlayDirectory d;
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(DIRECTORY_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (tryLock(channel) == null) {
-                throw new StoreException(dir + " is in use by another target (one export per overlay directory)");
-            }
-            OverlayDirectory d = new OverlayDirectory(dir, channel);
-            channel = null;
-            try {
-                d.prepare(base, empty);
-            } catch (IOException | StoreException | RuntimeException e) {
-                d.close();
-                throw e;
-            }
-            return d;
+            d = new OverlayDirectory(dir, FileChannel.open(dir.resolve(DIRECTORY_LOCK), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw new StoreException(dir + ": " + e.getMessage());
-        } finally {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // already failing with the reason that matters
-                }
+        }
+        try {
+            if (tryLock(d.lockChannel) == null) {
+                throw new StoreException(dir + " is in use by another target (one export per overlay directory)");
             }
+            d.prepare(base, empty);
+            return d;
+        } catch (StoreException | RuntimeException e) {
+            d.closeQuietly();
+            throw e;
+        } catch (IOException e) {
+            d.closeQuietly();
+            throw new StoreException(dir + ": " + e.getMessage());
         }
     }
 
@@ -358,7 +352,11 @@ public final class OverlayDirectory implements Closeable {
         }
     }
 
-    /** Whether someone holds {@code lockFile}'s lock: another process, or a channel of this one. */
+    /**
+     * Whether someone holds {@code lockFile}'s lock: another process, or a channel of this one. Meant for
+     * another process than the holder's: POSIX drops a process's lock on a file when it closes any
+     * descriptor of it, so a probe from the holding process leaves only Java's record of the lock.
+     */
     static boolean locked(Path lockFile) throws IOException {
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
             FileLock lock = tryLock(channel);
@@ -447,6 +445,14 @@ public final class OverlayDirectory implements Closeable {
     public void close() throws IOException {
         if (lockChannel != null) {
             lockChannel.close();   // releases the lock
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // closing after the failure being reported
         }
     }
 
