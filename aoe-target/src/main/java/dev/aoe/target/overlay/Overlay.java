@@ -20,7 +20,7 @@ import java.io.IOException;
  * every write is durable when it returns (O_DSYNC), and a write that adds blocks ends with a flush:
  * an acknowledged write is then on disk in both files.
  *
- * <p>The overlay owns neither store: whoever opened them closes them.
+ * <p>The overlay owns none of its stores: whoever opened them closes them.
  */
 final class Overlay {
 

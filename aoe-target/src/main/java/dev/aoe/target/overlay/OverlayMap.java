@@ -140,8 +140,11 @@ public final class OverlayMap {
                 throw new IOException("overlay map of " + buf.getInt(12) + "-byte blocks, this build uses " + BLOCK_SIZE);
             }
             OverlayMap map = new OverlayMap(file, buf.getLong(16));
-            if (buf.getInt(24) != map.versions.length || file.sectors() * BlockStore.SECTOR_SIZE
-                    < fileBytes(map.deviceBytes)) {
+            if (buf.getInt(24) != map.versions.length) {
+                throw new IOException("overlay map header names " + buf.getInt(24) + " pages, a device of "
+                        + map.deviceBytes + " bytes has " + map.versions.length);
+            }
+            if (file.sectors() * BlockStore.SECTOR_SIZE < fileBytes(map.deviceBytes)) {
                 throw new IOException("overlay map file is shorter than its header says");
             }
             for (int p = 0; p < map.versions.length; p++) {
