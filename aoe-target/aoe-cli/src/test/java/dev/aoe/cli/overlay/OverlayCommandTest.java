@@ -22,7 +22,6 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.junit.jupiter.api.io.TempDir;
 
 /** The overlay verbs on a directory a real OverlayStore wrote, with and without the store still serving it. */
