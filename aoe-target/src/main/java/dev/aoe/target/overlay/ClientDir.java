@@ -31,7 +31,7 @@ public record ClientDir(String name, Path path, List<MacAddress> macs) {
     /** Reads the map file; IOException with a one-line reason when it is missing or damaged. */
     public OverlayMap readMap() throws IOException {
         try (FileBlockStore file = FileBlockStore.open(path.resolve(OverlayDirectory.MAP),
-                new StoreOptions(true, 0, 0, 0, false, false))) {
+                new StoreOptions(true, 0, 0, 0, false, false).withoutLock())) {
             return OverlayMap.load(file);
         } catch (StoreException e) {
             throw new IOException(e.getMessage());
@@ -91,7 +91,7 @@ public record ClientDir(String name, Path path, List<MacAddress> macs) {
 
     static FileBlockStore open(Path file) throws IOException {
         try {
-            return FileBlockStore.open(file, new StoreOptions(true, 0, 0, 0, false, false));
+            return FileBlockStore.open(file, new StoreOptions(true, 0, 0, 0, false, false).withoutLock());
         } catch (StoreException e) {
             throw new IOException(e.getMessage());
         }

@@ -294,7 +294,7 @@ public final class OverlayDirectory implements Closeable {
 
     private static FileBlockStore openStore(Path file, boolean sync) throws IOException {
         try {
-            return FileBlockStore.open(file, new StoreOptions(false, 0, 0, 0, sync, false));
+            return FileBlockStore.open(file, new StoreOptions(false, 0, 0, 0, sync, false).withoutLock());
         } catch (StoreException e) {
             throw new IOException(e.getMessage());
         }

@@ -91,7 +91,7 @@ public final class OverlayStore implements ClientStores, Closeable {
             throw new StoreException(image + ": an overlay's base is never created or extended (no --size)");
         }
         FileBlockStore base = FileBlockStore.open(image, new StoreOptions(true, imageOptions.offsetSectors(),
-                imageOptions.lengthSectors(), 0, false, imageOptions.direct()));
+                imageOptions.lengthSectors(), 0, false, imageOptions.direct()).withoutLock());   // locked below
         FileChannel lock = null;
         try {
             lock = lockShared(image);

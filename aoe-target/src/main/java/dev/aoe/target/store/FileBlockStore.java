@@ -118,7 +118,7 @@ public final class FileBlockStore implements BlockStore {
             }
             long exported = window(file, fileSectors, options, channel);
             long offsetBytes = options.offsetSectors() * SECTOR_SIZE;
-            FileLock lock = lock(file, channel, offsetBytes, options);
+            FileLock lock = options.lock() ? lock(file, channel, offsetBytes, options) : null;
             FileChannel direct = options.direct() ? openDirect(file, modes, warnings) : null;
             // --sync and --direct write through the channel (O_DSYNC, O_DIRECT); everything else through a mapping
             boolean mappable = direct == null && !options.sync() && Files.isRegularFile(file);
@@ -378,7 +378,7 @@ public final class FileBlockStore implements BlockStore {
                 flush();
             }
         } finally {
-            if (lock.isValid()) {
+            if (lock != null && lock.isValid()) {
                 lock.release();
             }
             channel.close();
