@@ -2,6 +2,7 @@ package dev.aoe.cli.target;
 
 import dev.aoe.cli.CommandFailure;
 import dev.aoe.cli.CommandLines;
+import dev.aoe.target.overlay.ClientGroup;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,14 +20,17 @@ import picocli.CommandLine;
 /**
  * The exports of {@code --config FILE} or of every {@code *.conf} file of {@code --config-dir DIR}
  * (in name order): one export per line, written like the command line,
- * {@code SHELF SLOT IFACE[,IFACE...] FILE [OPTIONS]}. Words are split as a shell would: quotes
- * ({@code "..."} or {@code '...'}) keep spaces, a backslash escapes one character, {@code #} starts a
- * comment outside quotes, blank lines are ignored.
+ * {@code SHELF SLOT IFACE[,IFACE...] FILE [OPTIONS]}, where an option may also be written
+ * {@code name=value} ({@code overlay=/srv/overlays}); and {@code client NAME MAC[,MAC...]} lines, which
+ * put several MACs (a client with two interfaces) in one overlay of every export with overlays. Words
+ * are split as a shell would: quotes ({@code "..."} or {@code '...'}) keep spaces, a backslash escapes
+ * one character, {@code #} starts a comment outside quotes, blank lines are ignored.
  * <pre>
  * # shelf slot interfaces file                  options
  * 0 1 eth0 /srv/aoe/root.img
  * 0 2 eth0,eth1 "/srv/aoe/data disk.img" --bufcnt 128 --sync
- * 1 0 eth1 /srv/aoe/iso.img --read-only
+ * 1 0 eth1 /srv/aoe/golden.img overlay=/srv/aoe/overlays
+ * client lab7 52:54:00:00:00:07,52:54:00:00:01:07
  * </pre>
  */
 final class ConfigFile {
@@ -43,17 +47,22 @@ final class ConfigFile {
         @Mixin ExportOptions options;
     }
 
+    /** What a configuration defines: exports, and client groups for the exports with overlays. */
+    record Configuration(List<ExportSpec> exports, List<ClientGroup> clients) {
+    }
+
     /** The exports of one file; an empty file is an error only when it is the only configuration. */
-    static List<ExportSpec> read(Path config) {
-        List<ExportSpec> specs = readFile(config);
-        if (specs.isEmpty()) {
+    static Configuration read(Path config) {
+        Configuration c = new Configuration(new ArrayList<>(), new ArrayList<>());
+        readFile(config, c);
+        if (c.exports().isEmpty()) {
             throw new CommandFailure("config file " + config + " defines no export");
         }
-        return specs;
+        return c;
     }
 
     /** The exports of every {@code *.conf} file of a directory, in file name order. */
-    static List<ExportSpec> readDirectory(Path dir) {
+    static Configuration readDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new CommandFailure("config directory " + dir + (Files.exists(dir) ? " is not a directory" : ": no such directory"));
         }
@@ -63,14 +72,14 @@ final class ConfigFile {
         } catch (IOException e) {
             throw new CommandFailure("config directory " + dir + ": " + e.getMessage());
         }
-        List<ExportSpec> specs = new ArrayList<>();
+        Configuration c = new Configuration(new ArrayList<>(), new ArrayList<>());
         for (Path f : files) {
-            specs.addAll(readFile(f));
+            readFile(f, c);
         }
-        return specs;
+        return c;
     }
 
-    private static List<ExportSpec> readFile(Path config) {
+    private static void readFile(Path config, Configuration into) {
         List<String> lines;
         try {
             lines = Files.readAllLines(config);
@@ -79,7 +88,6 @@ final class ConfigFile {
         } catch (IOException e) {
             throw new CommandFailure("config file " + config + ": " + e.getMessage());
         }
-        List<ExportSpec> specs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String origin = config + ":" + (i + 1);
             List<String> words;
@@ -91,6 +99,19 @@ final class ConfigFile {
             if (words.isEmpty()) {
                 continue;
             }
+            if (words.get(0).equals("client")) {
+                try {
+                    into.clients().add(ClientGroup.parse(String.join(" ", words)));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailure(origin + ": " + e.getMessage(), CommandLines.EXIT_USAGE);
+                }
+                continue;
+            }
+            for (int w = 4; w < words.size(); w++) {
+                if (words.get(w).matches("[a-z][a-z-]*=.*")) {
+                    words.set(w, "--" + words.get(w));   // overlay=DIR is --overlay=DIR
+                }
+            }
             Line line = new Line();
             try {
                 new CommandLine(line).parseArgs(words.toArray(String[]::new));
@@ -99,10 +120,9 @@ final class ConfigFile {
                 throw new CommandFailure(origin + ": " + e.getMessage(), CommandLines.EXIT_USAGE);
             }
             Path file = line.file.isAbsolute() ? line.file : config.toAbsolutePath().getParent().resolve(line.file);
-            specs.add(new ExportSpec(line.shelf, line.slot, Arrays.asList(line.interfaces.split(",")), file,
+            into.exports().add(new ExportSpec(line.shelf, line.slot, Arrays.asList(line.interfaces.split(",")), file,
                     line.options, origin));
         }
-        return specs;
     }
 
     /** Splits a line into words as a POSIX shell would (quotes, backslashes, comments); no expansion. */

@@ -3,7 +3,10 @@ package dev.aoe.cli.target;
 import dev.aoe.cli.ByteSizes;
 import dev.aoe.ethernet.MacAddress;
 import dev.aoe.target.Export;
+import dev.aoe.target.overlay.ClientGroup;
+import dev.aoe.target.overlay.OverlayOptions;
 import dev.aoe.target.store.StoreOptions;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
@@ -38,6 +41,20 @@ final class ExportOptions {
     @Option(names = {"-d", "--direct"}, description = "Bypass the page cache (O_DIRECT) where the file system allows it.")
     boolean direct;
 
+    @Option(names = "--overlay", paramLabel = "DIR",
+            description = "Give every client (initiator MAC, or a 'client NAME MAC,...' group of a config file) its own"
+                    + " copy-on-write overlay in DIR; the image becomes a read-only base, never written.")
+    Path overlay;
+
+    @Option(names = "--overlay-mode", paramLabel = "MODE", defaultValue = "persistent",
+            description = "persistent (overlays kept across restarts), ephemeral (DIR emptied at start: every boot"
+                    + " starts from the image) or memory (no DIR, up to --overlay-cap per client; default: ${DEFAULT-VALUE}).")
+    String overlayMode;
+
+    @Option(names = "--overlay-cap", paramLabel = "SIZE", converter = ByteSizes.class, defaultValue = "0",
+            description = "With --overlay-mode memory: the most each client's overlay may hold (K, M, G suffixes).")
+    long overlayCap;
+
     @Option(names = {"-m", "--mac-allow"}, paramLabel = "MAC[,MAC...]", split = ",", converter = MacConverter.class,
             description = "Answer only these initiators: seeds the export's MAC mask list.")
     List<MacAddress> macAllow = new ArrayList<>();
@@ -46,8 +63,32 @@ final class ExportOptions {
         return new StoreOptions(readOnly, offset, length == null ? 0 : length, size, sync, direct);
     }
 
+    /** Whether each client gets an overlay of its own. */
+    boolean overlays() {
+        return overlay != null || overlayMode.equals("memory");
+    }
+
+    /** The overlay options these ask for, with the configuration's client groups. */
+    OverlayOptions overlayOptions(List<ClientGroup> clients) {
+        OverlayOptions o = switch (overlayMode) {
+            case "persistent" -> OverlayOptions.persistent(overlay);
+            case "ephemeral" -> OverlayOptions.ephemeral(overlay);
+            default -> OverlayOptions.memory(overlayCap);
+        };
+        return o.withSync(sync).withClients(clients);
+    }
+
     /** Values out of range, as picocli cannot say them: one line each. */
     void check() {
+        if (!List.of("persistent", "ephemeral", "memory").contains(overlayMode)) {
+            throw new IllegalArgumentException("--overlay-mode " + overlayMode + ": use persistent, ephemeral or memory");
+        }
+        if (overlayMode.equals("memory") ? overlay != null || overlayCap <= 0 : overlayCap > 0 || (overlay == null
+                && !overlayMode.equals("persistent"))) {
+            throw new IllegalArgumentException(overlayMode.equals("memory")
+                    ? "--overlay-mode memory takes no --overlay DIR but an --overlay-cap SIZE"
+                    : "--overlay-mode " + overlayMode + " needs --overlay DIR (and takes no --overlay-cap)");
+        }
         if (length != null && length < 1) {
             throw new IllegalArgumentException("--length " + length + " must be at least 1 sector (leave it out to"
                     + " export the rest of the file)");
@@ -64,7 +105,7 @@ final class ExportOptions {
     /** Every option's value, so that two exports with the same text are the same (a reload leaves them be). */
     String canonical() {
         return "ro=" + readOnly + " o=" + offset + " l=" + length + " size=" + size + " b=" + bufferCount + " s=" + sync
-                + " d=" + direct + " m=" + macAllow;
+                + " d=" + direct + " m=" + macAllow + " overlay=" + overlay + " mode=" + overlayMode + " cap=" + overlayCap;
     }
 
     /** Picocli converter for MAC addresses. */

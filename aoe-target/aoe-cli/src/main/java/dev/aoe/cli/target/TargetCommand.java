@@ -120,14 +120,14 @@ public final class TargetCommand implements Runnable {
             return;
         }
         checkOptions();
-        Supplier<List<ExportSpec>> source = source();
+        Supplier<ConfigFile.Configuration> source = source();
         TargetService service = new TargetService(new TargetService.Settings(link, busyPollMicros, ioThreads, stateDir,
                 pcap, force), out);
         TargetMetrics served = null;
         ControlSocket control = null;
         try {
             if (metrics != null) {
-                served = TargetMetrics.start(metrics, service::exports, service::targets);
+                served = TargetMetrics.start(metrics, service::exports, service::targets, service::overlays);
                 service.onOpen(served::measure);
             }
             service.start(source.get());
@@ -182,7 +182,7 @@ public final class TargetCommand implements Runnable {
     }
 
     /** Where the exports come from: the command line, or a file or directory read again at each reload. */
-    private Supplier<List<ExportSpec>> source() {
+    private Supplier<ConfigFile.Configuration> source() {
         boolean positional = shelf != null || slot != null || interfaces != null || file != null;
         int sources = (config != null ? 1 : 0) + (configDir != null ? 1 : 0) + (positional ? 1 : 0);
         if (sources > 1) {
@@ -204,14 +204,14 @@ public final class TargetCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage(), CommandLines.EXIT_USAGE);
         }
-        List<ExportSpec> one = List.of(new ExportSpec(shelf, slot, List.of(interfaces.split(",")), file, options,
-                "command line"));
+        ConfigFile.Configuration one = new ConfigFile.Configuration(List.of(new ExportSpec(shelf, slot,
+                List.of(interfaces.split(",")), file, options, "command line")), List.of());
         return () -> one;
     }
 
     /** Re-reads the configuration and applies it; a configuration that does not parse changes nothing. */
-    private static String reload(TargetService service, Supplier<List<ExportSpec>> source) {
-        List<ExportSpec> specs;
+    private static String reload(TargetService service, Supplier<ConfigFile.Configuration> source) {
+        ConfigFile.Configuration specs;
         try {
             specs = source.get();
         } catch (CommandFailure e) {

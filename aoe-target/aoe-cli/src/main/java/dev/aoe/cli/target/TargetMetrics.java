@@ -5,6 +5,8 @@ import dev.aoe.target.Export;
 import dev.aoe.target.ExportStats.Counter;
 import dev.aoe.target.ExportStats;
 import dev.aoe.target.Target;
+import dev.aoe.target.overlay.ClientStats;
+import dev.aoe.target.overlay.OverlayStore;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -14,6 +16,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +34,10 @@ import java.util.function.Supplier;
  * aoe_export_in_flight{export}                 gauge, requests on the I/O pool not yet answered
  * aoe_export_request_seconds{export}           histogram of ATA request latency
  * aoe_interface_frames_total{interface,kind}   received, ignored, sent
+ * aoe_client_requests_total{export,client,kind}   with overlays: reads, writes, flushes per client
+ * aoe_client_bytes_total{export,client,direction} read, written
+ * aoe_client_blocks_total{export,client,kind}     added to the overlay, copied from the base
+ * aoe_client_held_blocks{export,client}           gauge: 4 KiB blocks the client's overlay holds
  * </pre>
  */
 final class TargetMetrics implements AutoCloseable {
@@ -50,7 +57,8 @@ final class TargetMetrics implements AutoCloseable {
      * Serves the metrics of what {@code exports} and {@code targets} return at each scrape (the
      * configuration may be reloaded meanwhile) on {@code hostPort}, e.g. {@code 127.0.0.1:9410}.
      */
-    static TargetMetrics start(String hostPort, Supplier<List<Export>> exports, Supplier<List<Target>> targets) {
+    static TargetMetrics start(String hostPort, Supplier<List<Export>> exports, Supplier<List<Target>> targets,
+                               Supplier<Map<Export, OverlayStore>> overlays) {
         int colon = hostPort.lastIndexOf(':');
         String host = colon <= 0 ? "0.0.0.0" : hostPort.substring(0, colon);
         int port;
@@ -94,6 +102,19 @@ final class TargetMetrics implements AutoCloseable {
                     cb.call(s.get(Counter.FRAMES_SENT), t.link().name(), "sent");
                 }))
                 .register(registry);
+        clientCounter(registry, "aoe_client_requests", "Requests per client of an export with overlays", "kind", overlays,
+                new String[] {"read", "write", "flush"}, ClientStats.Counter.READS, ClientStats.Counter.WRITES,
+                ClientStats.Counter.FLUSHES);
+        clientCounter(registry, "aoe_client_bytes", "Bytes per client of an export with overlays", "direction", overlays,
+                new String[] {"read", "written"}, ClientStats.Counter.BYTES_READ, ClientStats.Counter.BYTES_WRITTEN);
+        clientCounter(registry, "aoe_client_blocks", "Blocks added to a client's overlay, and copied from the base",
+                "kind", overlays, new String[] {"added", "copied"}, ClientStats.Counter.BLOCKS_ADDED,
+                ClientStats.Counter.BLOCKS_COPIED);
+        GaugeWithCallback.builder().name("aoe_client_held_blocks").help("4 KiB blocks a client's overlay holds")
+                .labelNames("export", "client")
+                .callback(cb -> overlays.get().forEach((e, o) -> o.clients().forEach(c -> cb.call(c.heldBlocks(),
+                        e.name(), c.name()))))
+                .register(registry);
         Histogram latency = Histogram.builder().name("aoe_export_request_seconds")
                 .help("Time from an ATA request's arrival to its reply").unit(Unit.SECONDS).labelNames("export")
                 .classicOnly().classicUpperBounds(BUCKETS).withoutExemplars().register(registry);
@@ -113,6 +134,18 @@ final class TargetMetrics implements AutoCloseable {
                         cb.call(e.stats().get(counters[i]), e.name(), values[i]);
                     }
                 }))
+                .register(registry);
+    }
+
+    private static void clientCounter(PrometheusRegistry registry, String name, String help, String label,
+                                      Supplier<Map<Export, OverlayStore>> overlays, String[] values,
+                                      ClientStats.Counter... counters) {
+        CounterWithCallback.builder().name(name).help(help).labelNames("export", "client", label)
+                .callback(cb -> overlays.get().forEach((e, o) -> o.clients().forEach(c -> {
+                    for (int i = 0; i < counters.length; i++) {
+                        cb.call(c.stats().get(counters[i]), e.name(), c.name(), values[i]);
+                    }
+                })))
                 .register(registry);
     }
 

@@ -10,6 +10,10 @@ import dev.aoe.link.spec.LinkSpec;
 import dev.aoe.target.Export;
 import dev.aoe.target.ExportState;
 import dev.aoe.target.Target;
+import dev.aoe.target.overlay.ClientGroup;
+import dev.aoe.target.overlay.OverlayClient;
+import dev.aoe.target.overlay.OverlayStore;
+import dev.aoe.target.store.BlockStore;
 import dev.aoe.target.store.FileBlockStore;
 import dev.aoe.target.store.StoreException;
 import java.io.IOException;
@@ -54,8 +58,8 @@ final class TargetService implements AutoCloseable {
     record Settings(LinkOption link, int busyPollMicros, Integer ioThreads, Path stateDir, Path pcap, boolean force) {
     }
 
-    /** One export as it runs: what it was made from, and where. */
-    private record Running(ExportSpec spec, Export export, FileLock addressLock) {
+    /** One export as it runs: what it was made from, its per-client overlays (or null), its address lock. */
+    private record Running(ExportSpec spec, Export export, OverlayStore overlays, FileLock addressLock) {
     }
 
     private final Settings settings;
@@ -70,6 +74,7 @@ final class TargetService implements AutoCloseable {
         return t;
     });
     private ExecutorService io;
+    private List<ClientGroup> clients = List.of();
     private PcapFileWriter capture;
     private boolean stopped;
     private Consumer<Export> onOpen = export -> { };
@@ -86,7 +91,9 @@ final class TargetService implements AutoCloseable {
     }
 
     /** Opens, probes and starts every export; on failure everything opened so far is closed. */
-    synchronized void start(List<ExportSpec> specs) {
+    synchronized void start(ConfigFile.Configuration configuration) {
+        List<ExportSpec> specs = configuration.exports();
+        clients = configuration.clients();
         check(specs);
         if (settings.stateDir() != null) {
             try {
@@ -114,7 +121,7 @@ final class TargetService implements AutoCloseable {
         Map<String, List<Export>> byInterface = new LinkedHashMap<>();
         for (ExportSpec s : specs) {
             Running r = open(s);
-            exports.put(s.key(), r);
+            exports.put(key(s), r);
             for (String iface : s.interfaces()) {
                 byInterface.computeIfAbsent(iface, k -> new ArrayList<>()).add(r.export());
             }
@@ -163,28 +170,43 @@ final class TargetService implements AutoCloseable {
         return blocking ? 64 : 0;
     }
 
-    /** Opens an export's file and state, and locks its address on this host; one line for what fails. */
+    /** What identifies a running export: its spec, and for one with overlays the client groups too. */
+    private String key(ExportSpec s) {
+        return s.key() + (s.options().overlays() ? " clients=" + clients : "");
+    }
+
+    /** Opens an export's file (or overlays) and state, and locks its address on this host; one line for what fails. */
     private Running open(ExportSpec s) {
         FileLock addressLock = null;
         for (String iface : s.interfaces()) {
             addressLock = lockAddress(s, iface);
         }
-        FileBlockStore store;
+        BlockStore store;
+        OverlayStore overlays = null;
         try {
-            store = FileBlockStore.open(s.file(), s.options().storeOptions());
-        } catch (StoreException e) {
+            if (s.options().overlays()) {
+                overlays = OverlayStore.open(s.file(), s.options().storeOptions(), s.options().overlayOptions(clients));
+                store = overlays.base();
+            } else {
+                FileBlockStore file = FileBlockStore.open(s.file(), s.options().storeOptions());
+                file.warnings().forEach(w -> log.warn("{}: {}", s.name(), w));
+                store = file;
+            }
+        } catch (StoreException | IllegalArgumentException e) {
             release(addressLock);
             throw new CommandFailure(s.name() + ": " + e.getMessage());
         }
-        store.warnings().forEach(w -> log.warn("{}: {}", s.name(), w));
         ExportState state = settings.stateDir() == null ? ExportState.inMemory()
                 : ExportState.load(settings.stateDir().resolve(s.name() + ".state"));
         for (var mac : s.options().macAllow) {
             state.maskAdd(mac);
         }
         Export export = new Export(s.shelf(), s.slot(), store, state, s.options().bufferCount, hostname);
+        if (overlays != null) {
+            export.clients(overlays);
+        }
         onOpen.accept(export);
-        return new Running(s, export, addressLock);
+        return new Running(s, export, overlays, addressLock);
     }
 
     /**
@@ -258,11 +280,13 @@ final class TargetService implements AutoCloseable {
      * "e0.1 changed ..."), or says there was none. An export that cannot be opened is reported and
      * left out; the others apply.
      */
-    synchronized List<String> reload(List<ExportSpec> specs) {
+    synchronized List<String> reload(ConfigFile.Configuration configuration) {
+        List<ExportSpec> specs = configuration.exports();
         check(specs);
+        clients = configuration.clients();
         List<String> changes = new ArrayList<>();
         Map<String, ExportSpec> wanted = new LinkedHashMap<>();
-        specs.forEach(s -> wanted.put(s.key(), s));
+        specs.forEach(s -> wanted.put(key(s), s));
         Map<String, Running> removed = new LinkedHashMap<>();
         for (Map.Entry<String, Running> e : exports.entrySet()) {
             if (!wanted.containsKey(e.getKey())) {
@@ -272,7 +296,7 @@ final class TargetService implements AutoCloseable {
         removed.keySet().forEach(exports::remove);
         Set<String> changedNames = new HashSet<>();
         for (ExportSpec s : specs) {
-            if (!exports.containsKey(s.key())) {
+            if (!exports.containsKey(key(s))) {
                 removed.values().stream().filter(r -> r.spec().name().equals(s.name())).forEach(r -> changedNames.add(s.name()));
             }
         }
@@ -288,11 +312,11 @@ final class TargetService implements AutoCloseable {
             }
         }
         for (ExportSpec s : specs) {
-            if (exports.containsKey(s.key())) {
+            if (exports.containsKey(key(s))) {
                 continue;
             }
             try {
-                exports.put(s.key(), open(s));
+                exports.put(key(s), open(s));
                 changes.add(s.name() + (changedNames.contains(s.name()) ? " changed" : " added") + " (" + s.origin()
                         + "): " + s.file() + " on " + String.join(",", s.interfaces()));
             } catch (CommandFailure e) {
@@ -342,7 +366,11 @@ final class TargetService implements AutoCloseable {
 
     private void close(Running r) {
         try {
-            r.export().store().close();
+            if (r.overlays() != null) {
+                r.overlays().close();
+            } else {
+                r.export().store().close();
+            }
         } catch (IOException e) {
             log.warn("{}: closing {} failed: {}", r.spec().name(), r.spec().file(), e.getMessage());
         }
@@ -364,6 +392,13 @@ final class TargetService implements AutoCloseable {
 
     synchronized List<Export> exports() {
         return exports.values().stream().map(Running::export).toList();
+    }
+
+    /** The overlay stores of the exports that have them, by export. */
+    synchronized Map<Export, OverlayStore> overlays() {
+        Map<Export, OverlayStore> m = new LinkedHashMap<>();
+        exports.values().stream().filter(r -> r.overlays() != null).forEach(r -> m.put(r.export(), r.overlays()));
+        return m;
     }
 
     synchronized List<Target> targets() {
@@ -402,6 +437,12 @@ final class TargetService implements AutoCloseable {
         for (Running r : exports.values()) {
             sb.append("  ").append(r.export().name()).append(' ').append(r.spec().file()).append(": ")
                     .append(r.export().stats()).append('\n');
+            if (r.overlays() != null) {
+                for (OverlayClient c : r.overlays().clients()) {
+                    sb.append("    client ").append(c.name()).append(' ').append(c.macs()).append(": ")
+                            .append(c.heldBlocks()).append(" blocks held, ").append(c.stats()).append('\n');
+                }
+            }
         }
         for (Target t : targets.values()) {
             sb.append("  ").append(t.link().name()).append(": ").append(t.stats()).append('\n');
@@ -431,12 +472,7 @@ final class TargetService implements AutoCloseable {
             }
         }
         for (Running r : exports.values()) {   // once each, also when served on several interfaces
-            try {
-                r.export().store().close();
-            } catch (IOException ex) {
-                log.error("{}: flushing on exit failed: {}", r.spec().name(), ex.getMessage());
-            }
-            release(r.addressLock());
+            close(r);
         }
         if (capture != null) {
             try {

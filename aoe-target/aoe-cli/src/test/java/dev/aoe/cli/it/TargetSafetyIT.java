@@ -41,6 +41,12 @@ class TargetSafetyIT {
         return Files.write(dir.resolve(name), b);
     }
 
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test
     void aSecondTargetOnTheSameImageIsRefused() throws Exception {
         Prerequisites.requireRoot();
@@ -103,15 +109,22 @@ class TargetSafetyIT {
      * the page cache anyway).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"--sync", "--flush"})
+    @ValueSource(strings = {"--sync", "--flush", "--overlay --sync"})
     void everyAcknowledgedWriteSurvivesAKillNine(String mode) throws Exception {
         Prerequisites.requireRoot();
         int blocks = 8192;
         Path file = image("disk.img", 32, (byte) 0);
+        String[] args = switch (mode) {
+            case "--sync" -> new String[] {"--sync"};
+            case "--flush" -> new String[0];
+            default -> new String[] {"--sync", "--overlay", dir.resolve("overlays").toString()};
+        };
+        boolean overlay = mode.startsWith("--overlay");
+        String before = overlay ? com.google.common.hash.Hashing.sha256().hashBytes(Files.readAllBytes(file)).toString()
+                : null;
         try (NetworkNamespace ns = NetworkNamespace.create(1500)) {
-            TargetProcess target = mode.equals("--sync")
-                    ? TargetProcess.start(ns, 1, "--sync", "0", "1", ns.inside(), file.toString())
-                    : TargetProcess.start(ns, 1, "0", "1", ns.inside(), file.toString());
+            String[] all = concat(args, "0", "1", ns.inside(), file.toString());
+            TargetProcess target = TargetProcess.start(ns, 1, all);
             AtomicLong acknowledged = new AtomicLong(-1);
             try (Initiator initiator = Initiator.builder().link(AfPacketLink.open(ns.outside()))
                     .deadTime(Duration.ofSeconds(2)).build()) {
@@ -144,7 +157,21 @@ class TargetSafetyIT {
                 }
             }
             assertThat(acknowledged.get()).as("writes acknowledged before the kill").isGreaterThanOrEqualTo(blocks / 2 - 256);
-            ByteBuffer image = ByteBuffer.wrap(Files.readAllBytes(file));
+            ByteBuffer image;
+            if (overlay) {
+                // the client's view, after a restart: the base is untouched, the overlay holds the writes
+                assertThat(com.google.common.hash.Hashing.sha256().hashBytes(Files.readAllBytes(file)).toString())
+                        .isEqualTo(before);
+                try (TargetProcess again = TargetProcess.start(ns, 1, all);
+                     Initiator initiator = Initiator.builder().link(AfPacketLink.open(ns.outside())).build()) {
+                    AoeDevice disk = initiator.open(new AoeAddress(0, 1), Duration.ofSeconds(10));
+                    image = ByteBuffer.allocate(32 << 20);
+                    disk.read(0, image);
+                    image.flip();
+                }
+            } else {
+                image = ByteBuffer.wrap(Files.readAllBytes(file));
+            }
             for (int i = 0; i < acknowledged.get(); i++) {
                 assertThat(image.getInt(4096 * i)).as("block %d, acknowledged", i).isEqualTo(i + 1);
                 assertThat(image.getInt(4096 * i + 4092)).as("block %d's end", i).isEqualTo(i + 1);
