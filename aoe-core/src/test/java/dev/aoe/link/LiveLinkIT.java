@@ -12,6 +12,8 @@ import dev.aoe.frame.AtaArg;
 import dev.aoe.frame.AtaFlyweight;
 import dev.aoe.frame.FrameCodec;
 import dev.aoe.frame.Octets;
+import dev.aoe.link.afpacket.AfPacketLink;
+import dev.aoe.link.afpacket.RingVersion;
 import dev.aoe.link.spec.LinkKind;
 import dev.aoe.testing.NetworkNamespace;
 import dev.aoe.testing.Prerequisites;
@@ -22,11 +24,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -100,6 +108,47 @@ class LiveLinkIT {
             assertThat(peer.waitFor(20, TimeUnit.SECONDS)).as("peer exits when its stdin closes").isTrue();
             assertThat(peer.exitValue()).isZero();
             assertThat(peerOut.readLine()).isEqualTo("CLOSED echoed=" + FRAMES);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aGroupOfLinksSharesAnInterfaceByClientKeepingEachClientsOrder() throws Exception {
+        require(LinkKind.AFPACKET);
+        int clients = 8;
+        int perClient = 50;
+        try (NetworkNamespace ns = NetworkNamespace.create(1500)) {
+            List<AfPacketLink> group = AfPacketLink.openGroup(ns.outside(), RingVersion.V2, 0, 2);
+            CountDownLatch all = new CountDownLatch(clients * perClient);
+            List<Map<Integer, List<Integer>>> seen = List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+            try {
+                for (int i = 0; i < group.size(); i++) {
+                    Map<Integer, List<Integer>> mine = seen.get(i);
+                    group.get(i).start(frame -> {
+                        AoeFrame f = FrameCodec.decode(frame);
+                        int client = f.header().tag() >>> 16;
+                        if (f.source().equals(SprayPeer.client(client))) {
+                            mine.computeIfAbsent(client, k -> new CopyOnWriteArrayList<>()).add(f.header().tag() & 0xFFFF);
+                            all.countDown();
+                        }
+                    });
+                }
+                Process peer = new ProcessBuilder(ns.exec(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), SprayPeer.class.getName(), "afpacket", ns.inside(),
+                        Integer.toString(clients), Integer.toString(perClient)))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                assertThat(peer.waitFor(30, TimeUnit.SECONDS)).as("sender finishes").isTrue();
+                assertThat(all.await(10, TimeUnit.SECONDS)).as("every frame received, %d missing", all.getCount()).isTrue();
+            } finally {
+                group.forEach(AfPacketLink::close);
+            }
+            List<Integer> inOrder = IntStream.range(0, perClient).boxed().toList();
+            for (int client = 1; client <= clients; client++) {
+                int c = client;
+                assertThat(seen).as("client %d reaches exactly one link", c).filteredOn(m -> m.containsKey(c)).hasSize(1);
+                assertThat(seen.get(seen.get(0).containsKey(c) ? 0 : 1).get(c)).as("client %d in order", c)
+                        .isEqualTo(inOrder);
+            }
+            assertThat(seen).as("both links serve clients").allMatch(m -> m.size() == clients / 2);
         }
     }
 

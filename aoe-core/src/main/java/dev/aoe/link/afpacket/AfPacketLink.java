@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -85,6 +86,38 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
      * @throws LinkException for a missing interface or privilege (root or CAP_NET_RAW), one line each
      */
     public static AfPacketLink open(String interfaceName, RingVersion version, int busyPollMicros) {
+        return open(interfaceName, version, busyPollMicros, 0, 0);
+    }
+
+    /**
+     * Opens {@code count} links on one interface that share its frames by source MAC
+     * ({@code PACKET_FANOUT} with a classic BPF program: the last four bytes of the source MAC modulo
+     * {@code count}), each with its own ring and receive thread: one initiator's frames always reach the
+     * same link, in order, and several initiators spread over the links. One link when {@code count} is 1.
+     */
+    public static List<AfPacketLink> openGroup(String interfaceName, RingVersion version, int busyPollMicros, int count) {
+        if (count < 1 || count > 64) {
+            throw new IllegalArgumentException("thread count " + count + " is outside 1..64");
+        }
+        if (count == 1) {
+            return List.of(open(interfaceName, version, busyPollMicros));
+        }
+        int group = (int) ((ProcessHandle.current().pid() * 31 + ifindex(interfaceName)) & 0xFFFF);
+        List<AfPacketLink> links = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                links.add(open(interfaceName, version, busyPollMicros, group, count));
+            }
+            FanoutProgram.attach(links.get(0).fd, count);
+        } catch (RuntimeException e) {
+            links.forEach(AfPacketLink::close);
+            throw e;
+        }
+        return links;
+    }
+
+    private static AfPacketLink open(String interfaceName, RingVersion version, int busyPollMicros, int fanoutGroup,
+                                     int fanoutCount) {
         InterfaceInfo info = InterfaceInfo.of(interfaceName);
         int ifindex = ifindex(interfaceName);
         int fd;
@@ -108,6 +141,9 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
             ring = RxRing.open(fd, version, info.mtu());
             bypassQdisc(fd);
             bind(fd, ifindex, interfaceName);
+            if (fanoutCount > 1) {
+                FanoutProgram.join(fd, fanoutGroup, interfaceName);
+            }
             return new AfPacketLink(info, version, fd, ring, busyPollMicros * 1000L);
         } catch (RuntimeException e) {
             if (ring != null) {

@@ -3,8 +3,11 @@ package dev.aoe.link.spec;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
 import dev.aoe.link.LinkUnsupportedException;
+import dev.aoe.link.afpacket.AfPacketLink;
+import dev.aoe.link.afpacket.RingVersion;
 import dev.aoe.link.udp.UdpLink;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * A link as a command line names it: an interface ({@code eth0}, opened the default way), an
@@ -18,8 +21,16 @@ import java.net.InetSocketAddress;
  */
 public record LinkSpec(LinkKind kind, String name, InetSocketAddress local, InetSocketAddress remote) {
 
-    /** What opening a link the default way gave: the link, and why it is not the default kind (or null). */
-    public record Opened(FrameLink link, String fallbackReason) {
+    /**
+     * What opening a link the default way gave: the link (or the links of one interface shared between
+     * threads), and why it is not the default kind (or null).
+     */
+    public record Opened(List<FrameLink> links, String fallbackReason) {
+
+        /** The link (the first, when several share the interface). */
+        public FrameLink link() {
+            return links.get(0);
+        }
     }
 
     /** Parses {@code text}; a plain interface name gets {@code defaultKind}. */
@@ -68,19 +79,33 @@ public record LinkSpec(LinkKind kind, String name, InetSocketAddress local, Inet
      * @param busyPollMicros how long an AF_PACKET receive thread watches its ring before it sleeps
      */
     public Opened open(int busyPollMicros) {
+        return open(busyPollMicros, 1);
+    }
+
+    /**
+     * Opens the link as {@code threads} links sharing the interface's frames by source MAC, each with
+     * its own receive thread (AF_PACKET's PACKET_FANOUT); other kinds take one thread.
+     *
+     * @throws IllegalArgumentException for several threads on a link kind that cannot share an interface
+     */
+    public Opened open(int busyPollMicros, int threads) {
+        if (threads > 1 && kind != LinkKind.AFPACKET) {
+            throw new IllegalArgumentException(this + ": only AF_PACKET links (afpacket:IFACE) can be shared by threads");
+        }
         if (udp()) {
-            return new Opened(UdpLink.open(local, remote, null, UdpLink.DEFAULT_MTU), null);
+            return new Opened(List.of(UdpLink.open(local, remote, null, UdpLink.DEFAULT_MTU)), null);
         }
         if (kind != LinkKind.AFPACKET) {
-            return new Opened(kind.open(name, busyPollMicros), null);
+            return new Opened(List.of(kind.open(name, busyPollMicros)), null);
         }
         try {
-            return new Opened(kind.open(name, busyPollMicros), null);
+            return new Opened(List.copyOf(AfPacketLink.openGroup(name, RingVersion.V2, busyPollMicros, threads)), null);
         } catch (LinkException e) {
-            if (!(e instanceof LinkUnsupportedException)) {
+            if (!(e instanceof LinkUnsupportedException) || threads > 1) {
                 throw e;
             }
-            return new Opened(LinkKind.PCAP.open(name), "AF_PACKET is not available here (" + e.getMessage() + ")");
+            return new Opened(List.of(LinkKind.PCAP.open(name)), "AF_PACKET is not available here (" + e.getMessage()
+                    + ")");
         }
     }
 

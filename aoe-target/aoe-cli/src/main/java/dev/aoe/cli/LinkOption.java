@@ -31,9 +31,16 @@ public final class LinkOption {
 
     /** Opens an interface argument; a failure is one line (exit 1, or 5 for a missing privilege). */
     public LinkSpec.Opened open(String iface, int busyPollMicros) {
+        return open(iface, busyPollMicros, 1);
+    }
+
+    /** Opens an interface argument as {@code threads} links sharing its frames (see {@link LinkSpec#open(int, int)}). */
+    public LinkSpec.Opened open(String iface, int busyPollMicros, int threads) {
         LinkSpec spec = spec(iface);
         try {
-            return spec.open(busyPollMicros);
+            return spec.open(busyPollMicros, threads);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(e.getMessage(), CommandLines.EXIT_USAGE);
         } catch (LinkException e) {
             boolean permission = e.getMessage().contains("permission");
             throw new CommandFailure(e.getMessage(), permission ? CommandLines.EXIT_PERMISSION : CommandLines.EXIT_FAILURE);

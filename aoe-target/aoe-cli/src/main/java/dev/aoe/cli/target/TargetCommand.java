@@ -82,6 +82,11 @@ public final class TargetCommand implements Runnable {
                     + " soon (lower latency, for CPU time only under load; 0 never watches; default: ${DEFAULT-VALUE}).")
     int busyPollMicros;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Receive on N threads per interface, each with its own AF_PACKET ring; a client's frames always"
+                    + " reach the same thread, so several clients are served in parallel (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Serve reads, writes and flushes on N threads (default: on each interface's receive thread; "
                     + "with --sync or --direct, 64 threads, requests beyond an export's buffer count dropped).")
@@ -121,7 +126,7 @@ public final class TargetCommand implements Runnable {
         }
         checkOptions();
         Supplier<ConfigFile.Configuration> source = source();
-        TargetService service = new TargetService(new TargetService.Settings(link, busyPollMicros, ioThreads, stateDir,
+        TargetService service = new TargetService(new TargetService.Settings(link, busyPollMicros, threads, ioThreads, stateDir,
                 pcap, force), out);
         TargetMetrics served = null;
         ControlSocket control = null;
@@ -175,6 +180,9 @@ public final class TargetCommand implements Runnable {
         if (busyPollMicros < 0 || busyPollMicros > 1_000_000) {
             throw new CommandFailure("--busy-poll " + busyPollMicros + " is outside 0..1000000 microseconds",
                     CommandLines.EXIT_USAGE);
+        }
+        if (threads < 1 || threads > 64) {
+            throw new CommandFailure("--threads " + threads + " is outside 1..64", CommandLines.EXIT_USAGE);
         }
         if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
             throw new CommandFailure("--io-threads " + ioThreads + " is outside 0..256", CommandLines.EXIT_USAGE);

@@ -15,6 +15,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -95,12 +96,22 @@ final class TargetMetrics implements AutoCloseable {
                 .register(registry);
         CounterWithCallback.builder().name("aoe_interface_frames").help("Frames per interface: received, ignored, sent")
                 .labelNames("interface", "kind")
-                .callback(cb -> targets.get().forEach(t -> {
-                    ExportStats s = t.stats();
-                    cb.call(s.get(Counter.FRAMES_RECEIVED), t.link().name(), "received");
-                    cb.call(s.get(Counter.FRAMES_IGNORED), t.link().name(), "ignored");
-                    cb.call(s.get(Counter.FRAMES_SENT), t.link().name(), "sent");
-                }))
+                .callback(cb -> {
+                    // the threads of one interface (--threads) count as one interface
+                    Map<String, long[]> byInterface = new LinkedHashMap<>();
+                    for (Target t : targets.get()) {
+                        ExportStats s = t.stats();
+                        long[] sum = byInterface.computeIfAbsent(t.link().name(), k -> new long[3]);
+                        sum[0] += s.get(Counter.FRAMES_RECEIVED);
+                        sum[1] += s.get(Counter.FRAMES_IGNORED);
+                        sum[2] += s.get(Counter.FRAMES_SENT);
+                    }
+                    byInterface.forEach((iface, sum) -> {
+                        cb.call(sum[0], iface, "received");
+                        cb.call(sum[1], iface, "ignored");
+                        cb.call(sum[2], iface, "sent");
+                    });
+                })
                 .register(registry);
         clientCounter(registry, "aoe_client_requests", "Requests per client of an export with overlays", "kind", overlays,
                 new String[] {"read", "write", "flush"}, ClientStats.Counter.READS, ClientStats.Counter.WRITES,

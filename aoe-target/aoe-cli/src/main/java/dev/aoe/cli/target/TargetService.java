@@ -55,7 +55,8 @@ final class TargetService implements AutoCloseable {
     private static final Duration PROBE = Duration.ofMillis(300);
 
     /** How the service serves, from the command line. */
-    record Settings(LinkOption link, int busyPollMicros, Integer ioThreads, Path stateDir, Path pcap, boolean force) {
+    record Settings(LinkOption link, int busyPollMicros, int threads, Integer ioThreads, Path stateDir, Path pcap,
+                    boolean force) {
     }
 
     /** One export as it runs: what it was made from, its per-client overlays (or null), its address lock. */
@@ -67,7 +68,8 @@ final class TargetService implements AutoCloseable {
     private final String hostname = hostname();
     private final Instant started = Instant.now();
     private final Map<String, Running> exports = new LinkedHashMap<>();
-    private final Map<String, Target> targets = new LinkedHashMap<>();
+    /** The targets of each interface: one, or with {@code --threads N} N sharing its frames by client. */
+    private final Map<String, List<Target>> targets = new LinkedHashMap<>();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "target-size-watch");
         t.setDaemon(true);
@@ -126,17 +128,14 @@ final class TargetService implements AutoCloseable {
                 byInterface.computeIfAbsent(iface, k -> new ArrayList<>()).add(r.export());
             }
         }
-        List<Target> ready = new ArrayList<>();
         for (Map.Entry<String, List<Export>> e : byInterface.entrySet()) {
-            Target target = new Target(openLink(e.getKey()), e.getValue(), io);
-            targets.put(e.getKey(), target);
-            ready.add(target);
+            targets.put(e.getKey(), openTargets(e.getKey(), e.getValue()));
         }
-        probe(ready);
-        for (Target target : ready) {
-            target.start();
-            for (Export export : target.exports()) {
-                out.println(startLine(export, target));
+        probe(targets.values().stream().map(group -> group.get(0)).toList());
+        for (List<Target> group : targets.values()) {
+            group.forEach(Target::start);
+            for (Export export : group.get(0).exports()) {
+                out.println(startLine(export, group));
             }
         }
         out.flush();
@@ -246,12 +245,17 @@ final class TargetService implements AutoCloseable {
         }
     }
 
-    private FrameLink openLink(String iface) {
-        LinkSpec.Opened opened = settings.link().open(iface, settings.busyPollMicros());
+    /** The targets of one interface, each on its own link (one, unless {@code --threads} asks for more). */
+    private List<Target> openTargets(String iface, List<Export> exports) {
+        LinkSpec.Opened opened = settings.link().open(iface, settings.busyPollMicros(), settings.threads());
         if (opened.fallbackReason() != null) {
             log.warn("{}: {}; using pcap", iface, opened.fallbackReason());
         }
-        return capture == null ? opened.link() : new CapturingLink(opened.link(), capture);
+        List<Target> group = new ArrayList<>();
+        for (FrameLink link : opened.links()) {
+            group.add(new Target(capture == null ? link : new CapturingLink(link, capture), exports, io));
+        }
+        return List.copyOf(group);
     }
 
     /** Before announcing: does another target already answer for one of these addresses? */
@@ -301,7 +305,7 @@ final class TargetService implements AutoCloseable {
             }
         }
         // stop serving what went away before its file is closed, or reopened for a changed export
-        for (Target target : targets.values()) {
+        for (Target target : allTargets()) {
             target.exports(target.exports().stream().filter(x -> removed.values().stream()
                     .noneMatch(r -> r.export() == x)).toList());
         }
@@ -339,28 +343,30 @@ final class TargetService implements AutoCloseable {
                 byInterface.computeIfAbsent(iface, k -> new ArrayList<>()).add(r.export());
             }
         }
-        for (Map.Entry<String, Target> e : List.copyOf(targets.entrySet())) {
+        for (Map.Entry<String, List<Target>> e : List.copyOf(targets.entrySet())) {
             if (!byInterface.containsKey(e.getKey())) {
-                e.getValue().exports(List.of());
-                e.getValue().close();
+                for (Target target : e.getValue()) {
+                    target.exports(List.of());
+                    target.close();
+                }
                 targets.remove(e.getKey());
                 changes.add(e.getKey() + " no longer used: closed");
             }
         }
         for (Map.Entry<String, List<Export>> e : byInterface.entrySet()) {
-            Target target = targets.get(e.getKey());
-            if (target != null) {
-                target.exports(e.getValue());
+            List<Target> group = targets.get(e.getKey());
+            if (group != null) {
+                group.forEach(target -> target.exports(e.getValue()));
                 continue;
             }
             try {
-                target = new Target(openLink(e.getKey()), e.getValue(), io);
+                group = openTargets(e.getKey(), e.getValue());
             } catch (CommandFailure failure) {
                 changes.add(e.getKey() + ": " + failure.getMessage());
                 continue;
             }
-            targets.put(e.getKey(), target);
-            target.start();
+            targets.put(e.getKey(), group);
+            group.forEach(Target::start);
         }
     }
 
@@ -401,15 +407,22 @@ final class TargetService implements AutoCloseable {
         return m;
     }
 
+    /** Every running target, those sharing an interface one after another. */
     synchronized List<Target> targets() {
-        return List.copyOf(targets.values());
+        return allTargets();
     }
 
-    private static String startLine(Export export, Target target) {
-        return String.format("%s: %s, %s (%d sectors)%s on %s (%s), MTU %d, %d sectors per frame, buffer count %d",
+    private List<Target> allTargets() {
+        return targets.values().stream().flatMap(List::stream).toList();
+    }
+
+    private static String startLine(Export export, List<Target> group) {
+        Target target = group.get(0);
+        return String.format("%s: %s, %s (%d sectors)%s on %s (%s%s), MTU %d, %d sectors per frame, buffer count %d",
                 export.name(), export.store() instanceof FileBlockStore f ? f.file() : export.store(),
                 ByteSizes.format(export.store().sectors() * 512), export.store().sectors(),
                 export.store().readOnly() ? ", read-only" : "", target.link().name(), linkKind(target.link()),
+                group.size() > 1 ? ", " + group.size() + " threads" : "",
                 target.link().mtu(), target.maxSectors(), export.bufferCount());
     }
 
@@ -444,8 +457,12 @@ final class TargetService implements AutoCloseable {
                 }
             }
         }
-        for (Target t : targets.values()) {
-            sb.append("  ").append(t.link().name()).append(": ").append(t.stats()).append('\n');
+        for (List<Target> group : targets.values()) {
+            for (int i = 0; i < group.size(); i++) {
+                Target t = group.get(i);
+                sb.append("  ").append(t.link().name()).append(group.size() > 1 ? " thread " + (i + 1) : "")
+                        .append(": ").append(t.stats()).append('\n');
+            }
         }
         return sb.toString();
     }
@@ -460,7 +477,7 @@ final class TargetService implements AutoCloseable {
         }
         stopped = true;
         watcher.shutdownNow();
-        for (Target t : targets.values()) {
+        for (Target t : allTargets()) {
             t.close();
         }
         if (io != null) {
