@@ -1,5 +1,6 @@
 package dev.aoe.cli;
 
+import dev.aoe.cli.boot.BootCommand;
 import dev.aoe.cli.decode.DecodeCommand;
 import dev.aoe.cli.initiator.CfgCommand;
 import dev.aoe.cli.initiator.DiscoverCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
                 + "initramfs images with their root on AoE.",
         subcommands = {TargetCommand.class, OverlayCommand.class, DiscoverCommand.class, StatCommand.class,
             ReadCommand.class, WriteCommand.class, CfgCommand.class, PingCommand.class, FlushCommand.class,
-            InitrdCommand.class, DecodeCommand.class, RelayCommand.class, HelpCommand.class},
+            InitrdCommand.class, BootCommand.class, DecodeCommand.class, RelayCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error; the initiator verbs also 3 no target answered"
                 + " or device not found, 4 out of range, 5 no permission for raw sockets (run as root or grant"
                 + " CAP_NET_RAW); 130/143 interrupted.",
