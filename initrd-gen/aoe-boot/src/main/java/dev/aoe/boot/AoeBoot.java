@@ -145,7 +145,10 @@ public final class AoeBoot {
         return this;
     }
 
-    /** Work in this directory, which stays (default: a new one in /tmp, removed unless kept or the boot failed). */
+    /**
+     * Work in this directory, which stays (default: a new one in /tmp, removed unless kept or the boot failed).
+     * For PXE, dnsmasq's TFTP (running as nobody) must reach it: every parent searchable by others.
+     */
     public AoeBoot workDir(Path dir) {
         this.workDir = dir;
         return this;

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,17 +145,14 @@ public final class BootedVm implements AutoCloseable {
                 throw bad(image.name() + " is given twice");
             }
         }
+        RootLayout layout = s.images.isEmpty() || s.mode == BootMode.SANBOOT ? null : RootLayout.detect(s.images);
+        if (layout != null && !namesRoot(s.append) && layout.root() == null && (s.initrd == null || layout.lvm())) {
+            throw bad(layout.found() + (layout.lvm() ? "; give root=/dev/mapper/VG-LV in the kernel arguments"
+                    : "; give root= in the kernel arguments to boot it anyway"));
+        }
         HostCommand.require("qemu-system-x86_64", "qemu-system-x86");
         if (s.network == BootNetwork.TAP && !HostCommand.isRoot()) {
             throw new BootException(Reason.ENVIRONMENT, "the tap network needs root (to create a tap); use the udp network");
-        }
-        if (s.images.isEmpty() || s.mode == BootMode.SANBOOT) {
-            return null;
-        }
-        RootLayout layout = RootLayout.detect(s.images);
-        if (!namesRoot(s.append) && layout.root() == null && (s.initrd == null || layout.lvm())) {
-            throw bad(layout.found() + (layout.lvm() ? "; give root=/dev/mapper/VG-LV in the kernel arguments"
-                    : "; give root= in the kernel arguments to boot it anyway"));
         }
         return layout;
     }
@@ -286,11 +284,24 @@ public final class BootedVm implements AutoCloseable {
             workDir = ownWorkDir ? Files.createTempDirectory("aoe-boot-") : Files.createDirectories(spec.workDir);
             // dnsmasq serves TFTP as nobody; nothing here is secret (the images stay where they are)
             Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            if (spec.mode == BootMode.PXE && !reachableByOthers(workDir)) {
+                throw bad("dnsmasq serves TFTP as nobody, who cannot reach the work directory " + workDir
+                        + " (a parent directory is not searchable by others)");
+            }
             Path log = spec.serialLog != null ? spec.serialLog : workDir.resolve("console.log");
             serialLog = Files.newBufferedWriter(log);
         } catch (IOException e) {
             throw new BootException(Reason.ENVIRONMENT, "cannot make the work directory: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean reachableByOthers(Path dir) throws IOException {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The kernel command line: console, panic=-1 (with -no-reboot a panic ends QEMU), the layout's root=, then the caller's. */

@@ -45,9 +45,10 @@ final class Dnsmasq implements AutoCloseable {
         this.reader = reader;
     }
 
-    /** The first TEST-NET /24 no interface of this host has an address in (so two boots do not collide). */
+    /** The first TEST-NET /24 no address or route of this host uses (so two boots do not collide). */
     static synchronized Subnet freeSubnet() {
-        List<String> used = new ArrayList<>();
+        List<String> used = new ArrayList<>(HostCommand.run("ip", "-4", "route", "show").lines()
+                .map(l -> l.split("[ /]")[0]).toList());
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(nif.getInetAddresses())) {
@@ -102,8 +103,8 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /**
-     * Starts dnsmasq and waits until its sockets are bound. Its log lines go to {@code log} and to
-     * dnsmasq.log in the work directory.
+     * Starts dnsmasq and waits until it is ready: its last start-up line is the TFTP root's, or without
+     * TFTP the bound sockets'. Its log lines go to {@code log} and to dnsmasq.log in the work directory.
      */
     static Dnsmasq start(String tap, Subnet net, Path workDir, Path tftpRoot, String rootPath, Consumer<String> log) {
         Path dnsmasq = HostCommand.require("dnsmasq", "dnsmasq-base");
@@ -129,7 +130,7 @@ final class Dnsmasq implements AutoCloseable {
                     if (bound.getCount() > 0) {
                         early.add(line);
                     }
-                    if (line.contains("sockets bound exclusively")) {
+                    if (line.contains(tftpRoot != null ? "TFTP root is" : "sockets bound exclusively")) {
                         bound.countDown();
                     }
                     log.accept(line);
@@ -145,8 +146,8 @@ final class Dnsmasq implements AutoCloseable {
         try {
             if (!bound.await(10, TimeUnit.SECONDS) || !process.isAlive()) {
                 d.close();
-                String why = early.stream().filter(l -> l.contains("dnsmasq:")).findFirst()
-                        .orElse(early.isEmpty() ? "no output" : early.get(early.size() - 1));
+                String why = early.stream().filter(l -> !l.contains("FAILED to start up")).reduce((a, b) -> b)
+                        .map(l -> l.replaceFirst("^dnsmasq[^:]*: ", "")).orElse("no output");
                 throw new BootException(BootException.Reason.ENVIRONMENT, "dnsmasq did not start on " + tap + ": " + why);
             }
         } catch (InterruptedException e) {
