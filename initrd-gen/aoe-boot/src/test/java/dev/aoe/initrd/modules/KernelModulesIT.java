@@ -2,7 +2,8 @@ package dev.aoe.initrd.modules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aoe.testing.DebianKernel;
+import dev.aoe.boot.BootImages;
+import dev.aoe.boot.DebianKernel;
 import dev.aoe.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Resolution on Debian's 6.1 tree against kmod's own {@code modprobe --show-depends}. */
+/**
+ * Resolution on Debian's 6.1 tree against kmod's own {@code modprobe --show-depends}. It lives here, beside the
+ * boot tests, because the kernel comes from aoe-boot's {@link DebianKernel}, which initrd-gen must not depend on.
+ */
 class KernelModulesIT {
 
     static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "e1000", "ext4", "aoe", "raid1", "raid10",
@@ -39,7 +43,7 @@ class KernelModulesIT {
 
     @Test
     void sameOrderAsModprobeWithDepmodsFiles() throws Exception {
-        DebianKernel kernel = DebianKernel.get();
+        DebianKernel kernel = BootImages.kernel();
         KernelModules k = KernelModules.open(kernel.modulesDir());
         for (String m : MODULES) {
             assertThat(k.resolve(List.of(m))).as(m).containsExactlyElementsOf(modprobe(kernel, m));
@@ -52,7 +56,7 @@ class KernelModulesIT {
      */
     @Test
     void sameModulesFromModinfoAlone() throws Exception {
-        DebianKernel kernel = DebianKernel.get();
+        DebianKernel kernel = BootImages.kernel();
         Path raw = dir.resolve(kernel.version());
         Processes.check("cp", "-a", kernel.modulesDir().toString(), raw.toString());
         for (String depmodFile : List.of("modules.dep", "modules.dep.bin", "modules.softdep", "modules.alias",

@@ -1,4 +1,4 @@
-package dev.aoe.cli.it;
+package dev.aoe.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,6 @@ import dev.aoe.initrd.InitrdBuilder;
 import dev.aoe.initrd.InitrdSpec;
 import dev.aoe.initrd.cpio.CpioEntry;
 import dev.aoe.initrd.cpio.NewcWriter;
-import dev.aoe.testing.DebianKernel;
-import dev.aoe.testing.NetworkNamespace;
-import dev.aoe.testing.QemuGuest;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +17,8 @@ import java.util.List;
 /**
  * Prepares disks in a guest, for what this host's kernel cannot do (md, device mapper): the builder's
  * image for {@code spec} plus a second cpio segment with /setup.sh, booted with rdinit=/setup.sh and
- * the disks attached as /dev/vda, /dev/vdb, ... The script's commands run after the modules are
- * loaded and /dev/vd* exists; the boot must print SETUP-DONE.
+ * the disks attached as /dev/vda, /dev/vdb, ... (no AoE, no network to speak of, no root). The
+ * script's commands run after the modules are loaded and /dev/vd* exists; the boot must print SETUP-DONE.
  */
 final class SetupGuest {
 
@@ -35,8 +32,7 @@ final class SetupGuest {
         return file;
     }
 
-    static void run(NetworkNamespace ns, DebianKernel kernel, Path dir, InitrdSpec spec, String commands, List<Path> disks)
-            throws Exception {
+    static void run(DebianKernel kernel, Path dir, InitrdSpec spec, String commands, List<Path> disks) throws Exception {
         Path image = dir.resolve("setup.img");
         String lastDisk = "/dev/vd" + (char) ('a' + disks.size() - 1);
         try (OutputStream out = Files.newOutputStream(image)) {
@@ -52,9 +48,11 @@ final class SetupGuest {
                     "poweroff -f", "").getBytes(StandardCharsets.UTF_8)));
             extra.finish();
         }
-        try (QemuGuest guest = QemuGuest.boot(ns, kernel.vmlinux(), image, "rdinit=/setup.sh", disks)) {
-            assertThat(guest.await(l -> l.startsWith("SETUP-"), Duration.ofMinutes(3))).as(guest.transcript())
-                    .isEqualTo("SETUP-DONE");
+        AoeBoot setup = AoeBoot.builder().network(BootNetwork.UDP).kernel(kernel.vmlinux()).initrd(image)
+                .append("rdinit=/setup.sh").workDir(dir.resolve("setup-work"));
+        disks.forEach(setup::disk);
+        try (BootedVm guest = setup.start()) {
+            assertThat(guest.awaitConsole("^SETUP-", BootImages.BOOT)).as(guest.transcript()).isEqualTo("SETUP-DONE");
             assertThat(guest.awaitExit(Duration.ofSeconds(60))).isTrue();
         }
     }

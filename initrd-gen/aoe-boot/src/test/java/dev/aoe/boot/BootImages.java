@@ -1,21 +1,53 @@
-package dev.aoe.testing;
+package dev.aoe.boot;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.hash.Hashing;
+import dev.aoe.testing.Prerequisites;
+import dev.aoe.testing.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * Hand-built boot images for the QEMU tests: an initramfs (static busybox, kernel modules, an /init
- * script; packed by GNU cpio) and an ext4 root image (mke2fs -d). initrd-gen builds the real thing.
+ * What the boot tests boot: Debian's kernel (skipping without the tools to fetch it), ext4 roots whose
+ * /sbin/init prints a checksum, writes a file and powers off, and a hand-built initramfs (static busybox,
+ * kernel modules, an /init script, packed by GNU cpio) for the test that must not depend on initrd-gen.
  */
 public final class BootImages {
 
+    /** TCG boots take 10-30 s on a loaded two-core machine; failures end sooner through {@link BootedVm#GIVES_UP}. */
+    public static final Duration BOOT = Duration.ofMinutes(3);
+    /** Taps of the tests: aoet is the project's test prefix. */
+    public static final String TAP_PREFIX = "aoetb";
+    public static final String WRITTEN = "written by the guest\n";
+
     private BootImages() {
+    }
+
+    /** Debian's kernel, fetched once; skips (fails with CI=true) when apt, dpkg, kmod or xz are missing. */
+    public static DebianKernel kernel() {
+        for (String[] tool : new String[][] {{"apt-get", "apt"}, {"dpkg", "dpkg"}, {"depmod", "kmod"}, {"modprobe", "kmod"},
+            {"xz", "xz-utils"}}) {
+            Prerequisites.requireCommand(tool[0], tool[1]);
+        }
+        return DebianKernel.get();
+    }
+
+    /** QEMU, and root when the test needs a tap; skips otherwise. */
+    public static void requireQemu(BootNetwork network) {
+        Prerequisites.requireCommand("qemu-system-x86_64", "qemu-system-x86");
+        if (network == BootNetwork.TAP) {
+            Prerequisites.requireRoot();
+            Prerequisites.requireCommand("ip", "iproute2");
+        }
     }
 
     public static String resource(String name) throws IOException {
@@ -27,13 +59,46 @@ public final class BootImages {
         }
     }
 
-    public static Path staticBusybox() throws IOException {
+    public static Path staticBusybox() {
         Path busybox = Prerequisites.findCommand("busybox");
         Prerequisites.require(busybox != null, "busybox (apt-get install busybox-static)");
         String file = Processes.runQuietly("file", "-L", busybox.toString());
         Prerequisites.require(file == null || file.contains("statically linked"),
                 "a static busybox (apt-get install busybox-static), not " + busybox);
         return busybox;
+    }
+
+    /** A root whose /sbin/init prints {@code AOE-MARKER sha256=} of /data.bin, writes /written.txt and powers off. */
+    public record MarkerRoot(Path image, String checksum) {
+
+        /** The marker line the guest prints. */
+        public String marker() {
+            return "AOE-MARKER sha256=" + checksum;
+        }
+    }
+
+    public static MarkerRoot markerRoot(Path dir, long seed) throws IOException, InterruptedException {
+        byte[] data = new byte[1 << 20];
+        new Random(seed).nextBytes(data);
+        Path image = ext4Root(dir, 64, Map.of("data.bin", data,
+                "sbin/init", resource("root-init.sh").getBytes(StandardCharsets.UTF_8),
+                "hello.txt", "hello from the AoE root\n".getBytes(StandardCharsets.UTF_8)));
+        return new MarkerRoot(image, Hashing.sha256().hashBytes(data).toString());
+    }
+
+    /**
+     * Waits for the root's marker with the right checksum, then for it to sync and power off; checks that
+     * every milestone the boot promises was reached.
+     */
+    public static void bootsToTheMarker(BootedVm vm, MarkerRoot root) throws InterruptedException {
+        assertThat(vm.awaitConsole("AOE-MARKER sha256=", BOOT)).as(vm.transcript()).isEqualTo(root.marker());
+        assertThat(vm.awaitConsole("AOE-MARKER-DONE", BOOT)).isNotNull();
+        assertThat(vm.awaitExit(Duration.ofSeconds(60))).as("the guest powers off").isTrue();
+        assertThat(kinds(vm)).as(vm.milestones().toString()).containsAll(vm.expectedMilestones());
+    }
+
+    public static List<Milestone.Kind> kinds(BootedVm vm) {
+        return vm.milestones().stream().map(Milestone::kind).toList();
     }
 
     /**
@@ -85,8 +150,13 @@ public final class BootImages {
 
     /** A file of the ext4 image, read on the host with debugfs, or null when it does not exist. */
     public static String readExt4File(Path image, String path) throws IOException, InterruptedException {
+        return readExt4File(image, 0, path);
+    }
+
+    /** The same for a file system at {@code offset} bytes into the image (a partition). */
+    public static String readExt4File(Path image, long offset, String path) throws IOException, InterruptedException {
         Prerequisites.requireCommand("debugfs", "e2fsprogs");
-        Process p = new ProcessBuilder("debugfs", "-R", "cat " + path, image.toString())
+        Process p = new ProcessBuilder("debugfs", "-R", "cat " + path, image + (offset > 0 ? "?offset=" + offset : ""))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
