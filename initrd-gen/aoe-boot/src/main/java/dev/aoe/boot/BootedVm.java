@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -151,6 +152,12 @@ public final class BootedVm implements AutoCloseable {
                     : "; give root= in the kernel arguments to boot it anyway"));
         }
         HostCommand.require("qemu-system-x86_64", "qemu-system-x86");
+        if (s.mode == BootMode.SANBOOT && s.network == BootNetwork.UDP) {
+            ipxeLkrn();
+        }
+        if (s.mode == BootMode.PXE || s.mode == BootMode.SANBOOT && s.network == BootNetwork.TAP || s.aoeConfig != null) {
+            HostCommand.require("dnsmasq", "dnsmasq-base");
+        }
         if (s.network == BootNetwork.TAP && !HostCommand.isRoot()) {
             throw new BootException(Reason.ENVIRONMENT, "the tap network needs root (to create a tap); use the udp network");
         }
@@ -193,78 +200,30 @@ public final class BootedVm implements AutoCloseable {
         }
         boolean dhcp = spec.mode == BootMode.PXE || spec.mode == BootMode.SANBOOT && spec.network == BootNetwork.TAP
                 || spec.aoeConfig != null;
-        String netdev;
-        Dnsmasq.Subnet subnet = null;
-        FrameLink link = null;
-        String iface;
-        if (spec.network == BootNetwork.TAP) {
-            tap = Tap.create(spec.tapPrefix, spec.mtu, dhcp);
-            iface = tap.name();
-            rerun.add("ip tuntap add dev " + iface + " mode tap && ip link set dev " + iface + " mtu " + spec.mtu + " up");
-            if (dhcp) {
-                subnet = Dnsmasq.freeSubnet();
-                tap.addAddress(subnet.host() + "/24");
-                tap.addAddress(subnet.ipv6Prefix() + "::1/64");
-                rerun.add("ip addr add " + subnet.host() + "/24 dev " + iface + " && ip -6 addr add " + subnet.ipv6Prefix()
-                        + "::1/64 dev " + iface + " nodad");
-            }
-            netdev = QemuPlan.tapNetdev(iface);
-            if (!spec.images.isEmpty()) {
-                link = openLink(() -> LinkSpec.parse(tap.name(), spec.targetLink).open(0).link());
-            }
-        } else {
-            int qemuPort = freeUdpPort();
-            if (spec.images.isEmpty()) {
-                netdev = QemuPlan.dgramNetdev(qemuPort, freeUdpPort());
-                iface = null;
-            } else {
-                UdpLink udp = openLink(() -> UdpLink.open(new InetSocketAddress("127.0.0.1", 0),
-                        new InetSocketAddress("127.0.0.1", qemuPort), null, spec.mtu));
-                link = udp;
-                netdev = QemuPlan.dgramNetdev(qemuPort, udp.localAddress().getPort());
-                iface = "udp:" + udp.localAddress().getPort() + "-" + qemuPort;
-            }
-        }
-        if (link != null) {
-            prepareTarget(link, iface);
+        Wiring wiring = spec.network == BootNetwork.TAP ? tapWiring(dhcp) : udpWiring();
+        if (wiring.link() != null) {
+            prepareTarget(wiring.link(), wiring.iface());
         }
         if (spec.aoeConfig != null) {
-            configServer = ConfigServer.start(subnet.host(), spec.aoeConfig,
+            configServer = ConfigServer.start(wiring.subnet().host(), spec.aoeConfig,
                     () -> watch.reached(Kind.CONFIG_FETCHED, configServer.url()));
             arguments += " ip=dhcp aoe.config=" + configServer.url();
         }
-        QemuPlan plan;
-        Path tftpRoot = null;
-        String rootPath = null;
-        List<Path> disks = List.copyOf(spec.disks);
-        List<String> extra = List.copyOf(spec.qemuArgs);
-        boolean kvm = spec.kvm;
-        switch (spec.mode) {
-            case DIRECT -> plan = new QemuPlan(netdev, kernel, initrd, arguments, false, false, false, spec.memoryMiB,
-                    spec.cpus, disks, extra, kvm);
+        QemuPlan.Machine machine = new QemuPlan.Machine(spec.memoryMiB, spec.cpus, spec.disks, spec.qemuArgs, spec.kvm);
+        String sanbootUri = spec.mode == BootMode.SANBOOT ? "aoe:" + spec.images.get(0).name() : null;
+        QemuPlan plan = switch (spec.mode) {
+            case DIRECT -> new QemuPlan(wiring.netdev(), kernel, initrd, arguments, machine);
             case PXE -> {
-                tftpRoot = pxeFiles(kernel, initrd, arguments);
-                plan = new QemuPlan(netdev, null, null, null, true, true, true, spec.memoryMiB, spec.cpus, disks, extra, kvm);
+                pxeFiles(kernel, initrd, arguments);
+                yield new QemuPlan(wiring.netdev(), null, null, null, machine);
             }
-            default -> {
-                String uri = "aoe:" + spec.images.get(0).name();
-                if (spec.network == BootNetwork.TAP) {
-                    rootPath = uri;
-                    plan = new QemuPlan(netdev, null, null, null, true, true, true, spec.memoryMiB, spec.cpus, disks, extra,
-                            kvm);
-                } else {
-                    if (!Files.isReadable(IPXE_LKRN)) {
-                        throw new BootException(Reason.ENVIRONMENT, IPXE_LKRN + " is missing (apt-get install ipxe)");
-                    }
-                    // ifopen: no DHCP runs, so nothing else opens the NIC; reboot ends QEMU (-no-reboot) on failure
-                    Path script = write("sanboot.ipxe", "#!ipxe\nifopen net0\nsanboot " + uri + " || reboot\n");
-                    plan = new QemuPlan(netdev, IPXE_LKRN, script, null, false, true, false, spec.memoryMiB, spec.cpus,
-                            disks, extra, kvm);
-                }
-            }
-        }
+            case SANBOOT -> spec.network == BootNetwork.TAP ? new QemuPlan(wiring.netdev(), null, null, null, machine)
+                    : new QemuPlan(wiring.netdev(), ipxeLkrn(), sanbootScript(sanbootUri), null, machine);
+        };
         if (dhcp) {
-            dnsmasq = Dnsmasq.start(tap.name(), subnet, workDir, tftpRoot, rootPath, watch::dnsmasq);
+            dnsmasq = Dnsmasq.start(tap.name(), wiring.subnet(), workDir,
+                    spec.mode == BootMode.PXE ? workDir.resolve("tftp") : null,
+                    spec.network == BootNetwork.TAP ? sanbootUri : null, watch::dnsmasq);
             rerun.add("dnsmasq --keep-in-foreground --conf-file=" + workDir.resolve("dnsmasq.conf") + " &");
         }
         startQemu(plan);
@@ -276,6 +235,56 @@ public final class BootedVm implements AutoCloseable {
             watch.reached(Kind.TARGET_UP, target.exports().stream().map(Export::name).collect(Collectors.joining(" "))
                     + " on " + target.link().name() + ", " + target.maxSectors() + " sectors per frame");
         }
+    }
+
+    /**
+     * How QEMU and the target meet.
+     *
+     * @param link   the target's link, or null without images
+     * @param iface  the link as ./aoe target names it, for the rerun lines
+     * @param subnet dnsmasq's addresses, or null
+     */
+    private record Wiring(String netdev, FrameLink link, String iface, Dnsmasq.Subnet subnet) {
+    }
+
+    private Wiring tapWiring(boolean dhcp) {
+        tap = Tap.create(spec.tapPrefix, spec.mtu, dhcp);
+        String name = tap.name();
+        rerun.add("ip tuntap add dev " + name + " mode tap && ip link set dev " + name + " mtu " + spec.mtu + " up");
+        Dnsmasq.Subnet subnet = null;
+        if (dhcp) {
+            subnet = Dnsmasq.freeSubnet();
+            tap.addAddress(subnet.host() + "/24");
+            tap.addAddress(subnet.ipv6Prefix() + "::1/64");
+            rerun.add("ip addr add " + subnet.host() + "/24 dev " + name + " && ip -6 addr add " + subnet.ipv6Prefix()
+                    + "::1/64 dev " + name + " nodad");
+        }
+        FrameLink link = spec.images.isEmpty() ? null : openLink(() -> LinkSpec.parse(name, spec.targetLink).open(0).link());
+        return new Wiring(QemuPlan.tapNetdev(name), link, name, subnet);
+    }
+
+    /** QEMU's socket and the target's: QEMU's port is found free first, since QEMU cannot say which it bound. */
+    private Wiring udpWiring() {
+        int qemuPort = freeUdpPort();
+        if (spec.images.isEmpty()) {
+            return new Wiring(QemuPlan.dgramNetdev(qemuPort, freeUdpPort()), null, null, null);
+        }
+        UdpLink udp = openLink(() -> UdpLink.open(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", qemuPort), null, spec.mtu));
+        int port = udp.localAddress().getPort();
+        return new Wiring(QemuPlan.dgramNetdev(qemuPort, port), udp, "udp:" + port + "-" + qemuPort, null);
+    }
+
+    private static Path ipxeLkrn() {
+        if (!Files.isReadable(IPXE_LKRN)) {
+            throw new BootException(Reason.ENVIRONMENT, IPXE_LKRN + " is missing (apt-get install ipxe)");
+        }
+        return IPXE_LKRN;
+    }
+
+    /** For ipxe.lkrn: ifopen, since no DHCP opens the NIC; reboot, which ends QEMU (-no-reboot) when sanboot fails. */
+    private Path sanbootScript(String uri) {
+        return write("sanboot.ipxe", "#!ipxe\nifopen net0\nsanboot " + uri + " || reboot\n");
     }
 
     private void makeWorkDir() {
@@ -322,17 +331,14 @@ public final class BootedVm implements AutoCloseable {
         String rootDevice = layout != null && layout.root() != null ? layout.root() : "";
         List<String> wait = spec.images.stream().map(ImageExport::name)   // the root's device is waited for anyway
                 .filter(n -> !rootDevice.equals("/dev/etherd/" + n)).toList();
-        Initramfs.build(modules, Initramfs.VM_MODULES, wait, spec.mtu, mdadmConf, layout != null && layout.lvm(), Compression.NONE, image);
+        Initramfs.build(modules, Initramfs.VM_MODULES, wait, spec.mtu, mdadmConf, layout != null && layout.lvm(),
+                Compression.NONE, image);
         return image;
     }
 
-    private interface LinkOpener<L extends FrameLink> {
-        L open();
-    }
-
-    private static <L extends FrameLink> L openLink(LinkOpener<L> opener) {
+    private static <L extends FrameLink> L openLink(Supplier<L> opener) {
         try {
-            return opener.open();
+            return opener.get();
         } catch (LinkException e) {
             throw new BootException(Reason.ENVIRONMENT, "the target cannot open its link: " + e.getMessage(), e);
         }
@@ -360,7 +366,7 @@ public final class BootedVm implements AutoCloseable {
     }
 
     /** The TFTP root: the kernel, the initramfs and the iPXE script that boots them. */
-    private Path pxeFiles(Path kernel, Path initrd, String arguments) {
+    private void pxeFiles(Path kernel, Path initrd, String arguments) {
         Path root = workDir.resolve("tftp");
         try {
             Files.createDirectories(root);
@@ -375,7 +381,6 @@ public final class BootedVm implements AutoCloseable {
         } catch (IOException e) {
             throw new BootException(Reason.ENVIRONMENT, "cannot fill " + root + ": " + e.getMessage(), e);
         }
-        return root;
     }
 
     private Path write(String name, String text) {

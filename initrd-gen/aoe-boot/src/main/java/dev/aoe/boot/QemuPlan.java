@@ -8,30 +8,36 @@ import java.util.List;
  * One QEMU command line: a PC with one virtio NIC and the serial console on stdio, nothing else
  * ({@code -nodefaults}, no display); {@code -no-reboot} with {@code panic=-1} turns a panic or a reboot
  * into QEMU's exit. Firmware (SeaBIOS, iPXE, SYSLINUX) writes only to the screen unless
- * {@code graphics=off} has SeaBIOS copy it to the serial port.
+ * {@code graphics=off} has SeaBIOS copy it to the serial port, which it then always does here.
+ * Without a kernel the VM boots from the network through the NIC's iPXE ROM, which is otherwise left
+ * out (it only costs time).
  *
- * @param netdev           the {@code -netdev} value, with id n0
- * @param kernel           {@code -kernel}, or null
- * @param initrd           {@code -initrd}, or null
- * @param append           {@code -append}, or null
- * @param optionRom        keep the NIC's iPXE ROM (PXE and the ROM's sanboot need it; else it only costs time)
- * @param firmwareOnSerial {@code -machine graphics=off}
- * @param networkBoot      {@code -boot n}
- * @param kvm              use KVM instead of TCG
+ * @param netdev the {@code -netdev} value, with id n0
+ * @param kernel {@code -kernel} (a Linux kernel, or ipxe.lkrn), or null to boot from the network
+ * @param initrd {@code -initrd}, or null
+ * @param append {@code -append}, or null
  */
-record QemuPlan(String netdev, Path kernel, Path initrd, String append, boolean optionRom, boolean firmwareOnSerial,
-                boolean networkBoot, int memoryMiB, int cpus, List<Path> disks, List<String> extraArgs, boolean kvm) {
+record QemuPlan(String netdev, Path kernel, Path initrd, String append, Machine machine) {
+
+    /** What the VM has besides its NIC; {@code extraArgs} come last, so they can add to anything. */
+    record Machine(int memoryMiB, int cpus, List<Path> disks, List<String> extraArgs, boolean kvm) {
+        Machine {
+            disks = List.copyOf(disks);
+            extraArgs = List.copyOf(extraArgs);
+        }
+    }
 
     List<String> command(Path qemu) {
-        List<String> c = new ArrayList<>(List.of(qemu.toString(), "-accel", kvm ? "kvm" : "tcg", "-cpu", kvm ? "host" : "max",
-                "-smp", Integer.toString(cpus), "-m", Integer.toString(memoryMiB), "-nodefaults", "-display", "none",
-                "-monitor", "none", "-no-reboot", "-serial", "stdio"));
-        if (firmwareOnSerial) {
-            c.addAll(List.of("-machine", "graphics=off"));
-        }
-        c.addAll(List.of("-netdev", netdev,
-                "-device", "virtio-net-pci,netdev=n0,mac=" + AoeBoot.GUEST_MAC + (optionRom ? "" : ",romfile=")));
-        if (kernel != null) {
+        boolean networkBoot = kernel == null;
+        List<String> c = new ArrayList<>(List.of(qemu.toString(), "-accel", machine.kvm() ? "kvm" : "tcg",
+                "-cpu", machine.kvm() ? "host" : "max", "-smp", Integer.toString(machine.cpus()),
+                "-m", Integer.toString(machine.memoryMiB()), "-nodefaults", "-display", "none", "-monitor", "none",
+                "-no-reboot", "-serial", "stdio", "-machine", "graphics=off",
+                "-netdev", netdev,
+                "-device", "virtio-net-pci,netdev=n0,mac=" + AoeBoot.GUEST_MAC + (networkBoot ? "" : ",romfile=")));
+        if (networkBoot) {
+            c.addAll(List.of("-boot", "n"));
+        } else {
             c.addAll(List.of("-kernel", kernel.toString()));
         }
         if (initrd != null) {
@@ -40,13 +46,10 @@ record QemuPlan(String netdev, Path kernel, Path initrd, String append, boolean 
         if (append != null) {
             c.addAll(List.of("-append", append));
         }
-        if (networkBoot) {
-            c.addAll(List.of("-boot", "n"));
-        }
-        for (Path disk : disks) {
+        for (Path disk : machine.disks()) {
             c.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=virtio"));
         }
-        c.addAll(extraArgs);
+        c.addAll(machine.extraArgs());
         return c;
     }
 

@@ -9,24 +9,26 @@ import org.junit.jupiter.api.Test;
 class QemuPlanTest {
 
     static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+    static final QemuPlan.Machine TCG = new QemuPlan.Machine(512, 1, List.of(), List.of("-snapshot"), false);
 
     @Test
-    void directBootOverUdpHasNoOptionRomAndNoFirmwareConsole() {
+    void aKernelBootLeavesTheOptionRomOut() {
         List<String> c = new QemuPlan(QemuPlan.dgramNetdev(40001, 40002), Path.of("/k"), Path.of("/i"), "console=ttyS0",
-                false, false, false, 512, 1, List.of(), List.of("-snapshot"), false).command(QEMU);
+                TCG).command(QEMU);
         assertThat(c).startsWith(QEMU.toString(), "-accel", "tcg", "-cpu", "max").endsWith("-snapshot")
+                .containsSequence("-machine", "graphics=off")
                 .containsSequence("-netdev", "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=40001,"
                         + "remote.type=inet,remote.host=127.0.0.1,remote.port=40002")
                 .containsSequence("-device", "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,romfile=")
                 .containsSequence("-kernel", "/k", "-initrd", "/i", "-append", "console=ttyS0")
-                .doesNotContain("graphics=off", "-boot");
+                .doesNotContain("-boot");
     }
 
     @Test
-    void networkBootKeepsTheRomAndShowsFirmwareOnTheSerialPort() {
-        List<String> c = new QemuPlan(QemuPlan.tapNetdev("aoetap1x1"), null, null, null, true, true, true, 512, 2,
-                List.of(Path.of("/d.img")), List.of(), true).command(QEMU);
-        assertThat(c).containsSequence("-accel", "kvm", "-cpu", "host").containsSequence("-machine", "graphics=off")
+    void withoutAKernelTheRomBootsFromTheNetwork() {
+        List<String> c = new QemuPlan(QemuPlan.tapNetdev("aoetap1x1"), null, null, null,
+                new QemuPlan.Machine(512, 2, List.of(Path.of("/d.img")), List.of(), true)).command(QEMU);
+        assertThat(c).containsSequence("-accel", "kvm", "-cpu", "host").containsSequence("-smp", "2")
                 .containsSequence("-netdev", "tap,id=n0,ifname=aoetap1x1,script=no,downscript=no")
                 .containsSequence("-device", "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56")
                 .containsSequence("-boot", "n").containsSequence("-drive", "file=/d.img,format=raw,if=virtio")
