@@ -132,6 +132,8 @@ public final class BootedVm implements AutoCloseable {
         }
         if (s.initrd != null) {
             requireFile(s.initrd, "initramfs");
+        } else if (s.kernel != null) {
+            Initramfs.modulesOf(s.kernel);   // the default initramfs needs the kernel's modules on this host
         }
         for (Path disk : s.disks) {
             requireFile(disk, "disk");

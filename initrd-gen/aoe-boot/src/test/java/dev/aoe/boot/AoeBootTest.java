@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aoe.boot.BootException.Reason;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,21 @@ class AoeBootTest {
         Path disk = Files.write(dir.resolve("disk.img"), new byte[512]);
         assertThat(refused(AoeBoot.builder().mode(BootMode.SANBOOT).network(BootNetwork.UDP).image(disk).append("quiet"))
                 .getMessage()).startsWith("sanboot boots the kernel, initramfs and arguments inside the disk image");
+    }
+
+    /** A bzImage's setup header: "HdrS" at 0x202, and at 0x20E where (past 0x200) its release string is. */
+    @Test
+    void aBzImageWithoutInitramfsNeedsItsModulesOnThisHost() throws Exception {
+        ByteBuffer header = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(0x202, 0x53726448).putShort(0x20E, (short) 0x300);
+        header.put(0x500, "0.0.0-not-here (nobody@nowhere) #1".getBytes(StandardCharsets.US_ASCII));
+        Path kernel = Files.write(dir.resolve("vmlinuz"), header.array());
+        Path root = Files.write(dir.resolve("root.img"), new byte[4096]);
+        BootException e = refused(AoeBoot.builder().network(BootNetwork.UDP).image(root).kernel(kernel)
+                .append("root=/dev/etherd/e0.1"));
+        assertThat(e.reason()).isEqualTo(Reason.BAD_INPUT);
+        assertThat(e.getMessage()).isEqualTo("no modules for kernel 0.0.0-not-here in /lib/modules/0.0.0-not-here;"
+                + " give an initramfs too");
     }
 
     @Test
