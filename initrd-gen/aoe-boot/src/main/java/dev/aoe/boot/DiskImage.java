@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -46,7 +47,7 @@ public final class DiskImage {
      * @param append more kernel arguments, after {@code console=ttyS0 panic=-1 root=/dev/etherd/e0.1p2 rw rootwait}
      */
     public static void make(Path out, Path root, Path kernel, Path initrd, int mtu, String append) {
-        for (Path p : java.util.Arrays.asList(kernel, initrd)) {
+        for (Path p : Arrays.asList(kernel, initrd)) {
             if (p != null && (!Files.isReadable(p) || Files.isDirectory(p))) {
                 throw new BootException(BootException.Reason.BAD_INPUT, p + ": no such file");
             }
@@ -71,24 +72,20 @@ public final class DiskImage {
             throw new BootException(BootException.Reason.ENVIRONMENT, "cannot make a temporary directory: " + e.getMessage(), e);
         }
         try {
-            if (kernel == null) {
-                DebianKernel debian = DebianKernel.get();
-                kernel = debian.vmlinuz();
-                if (initrd == null) {
-                    initrd = work.resolve("initrd.img");
-                    Initramfs.build(debian.modulesDir(), List.of(), List.of(), mtu, null, false, Compression.GZIP, initrd);
-                }
-            } else if (initrd == null) {
-                initrd = work.resolve("initrd.img");
-                Initramfs.build(Initramfs.modulesOf(kernel), List.of(), List.of(), mtu, null, false, Compression.GZIP, initrd);
+            Path bootKernel = kernel != null ? kernel : DebianKernel.get().vmlinuz();
+            Path bootInitrd = initrd;
+            if (bootInitrd == null) {   // gzip: SYSLINUX reads it through iPXE in small requests, one at a time
+                bootInitrd = work.resolve("initrd.img");
+                Initramfs.build(kernel != null ? Initramfs.modulesOf(kernel) : DebianKernel.get().modulesDir(), List.of(),
+                        List.of(), mtu, null, false, Compression.GZIP, bootInitrd);
             }
             Path boot = work.resolve("boot.img");
-            long bootBytes = Math.max(32 * MIB, roundUp(Files.size(kernel) + Files.size(initrd) + 8 * MIB, MIB));
+            long bootBytes = Math.max(32 * MIB, roundUp(Files.size(bootKernel) + Files.size(bootInitrd) + 8 * MIB, MIB));
             HostCommand.run(mkfs.toString(), "-C", "-n", "AOEBOOT", boot.toString(), Long.toString(bootBytes / 1024));
             HostCommand.run(syslinux.toString(), "--install", boot.toString());
             Path cfg = Files.writeString(work.resolve("syslinux.cfg"), syslinuxConfig(append));
-            HostCommand.run(mcopy.toString(), "-i", boot.toString(), kernel.toString(), "::vmlinuz");
-            HostCommand.run(mcopy.toString(), "-i", boot.toString(), initrd.toString(), "::initrd.img");
+            HostCommand.run(mcopy.toString(), "-i", boot.toString(), bootKernel.toString(), "::vmlinuz");
+            HostCommand.run(mcopy.toString(), "-i", boot.toString(), bootInitrd.toString(), "::initrd.img");
             HostCommand.run(mcopy.toString(), "-i", boot.toString(), cfg.toString(), "::syslinux.cfg");
 
             Path rootImage = Files.isDirectory(root) ? packDirectory(root, work.resolve("root.img")) : root;
