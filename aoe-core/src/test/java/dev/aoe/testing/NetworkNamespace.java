@@ -46,27 +46,6 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /**
-     * A namespace holding only a tap device ({@link #inside()}), up with the given MTU and IPv6 off: QEMU
-     * attaches to it by name and a target in the namespace serves on it. There is no outside end.
-     */
-    public static NetworkNamespace withTap(int mtu) throws IOException, InterruptedException {
-        Prerequisites.requireRoot();
-        Prerequisites.requireCommand("ip", "iproute2");
-        String id = ProcessHandle.current().pid() % 100000 + "x" + COUNTER.incrementAndGet();
-        NetworkNamespace ns = new NetworkNamespace(PREFIX + "ns" + id, null, PREFIX + "tap" + id);
-        try {
-            Processes.check("ip", "netns", "add", ns.name);
-            Processes.check("ip", "-n", ns.name, "tuntap", "add", ns.inside, "mode", "tap");
-            quiet(ns, ns.inside);
-            Processes.check("ip", "-n", ns.name, "link", "set", ns.inside, "mtu", Integer.toString(mtu), "up");
-        } catch (IOException | RuntimeException e) {
-            ns.close();
-            throw e;
-        }
-        return ns;
-    }
-
-    /**
      * IPv6 off on a test interface, so its traffic is AoE only; a kernel without IPv6 has nothing to turn off,
      * so a failure here is not one.
      */
