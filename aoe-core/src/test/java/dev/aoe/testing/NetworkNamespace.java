@@ -86,6 +86,6 @@ public final class NetworkNamespace implements AutoCloseable {
         if (outside != null) {
             Processes.run(java.util.List.of("ip", "link", "del", outside));
         }
-        Processes.run(java.util.List.of("ip", "netns", "del", name));   // takes the tap or veth end inside with it
+        Processes.run(java.util.List.of("ip", "netns", "del", name));   // takes the veth end inside with it
     }
 }
