@@ -166,7 +166,7 @@ public final class BootCommand implements Callable<Integer> {
                     + (Files.exists(vm.workDir()) ? " but the work directory " + vm.workDir() : ""));
         }, "aoe-boot-interrupted");
         Runtime.getRuntime().addShutdownHook(onSignal);
-        out.printf("aoe boot: QEMU started (%s over %s), work directory %s%n", mode.name().toLowerCase(Locale.ROOT),
+        out.printf("aoe boot: booting (%s over %s), work directory %s%n", mode.name().toLowerCase(Locale.ROOT),
                 vm.tapName() != null ? "tap " + vm.tapName() : "udp", vm.workDir());
         out.flush();
         BootException failure = null;

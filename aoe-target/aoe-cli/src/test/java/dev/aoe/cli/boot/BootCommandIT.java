@@ -151,7 +151,7 @@ class BootCommandIT {
             Command c = new Command(command);
             assertThat(c.exit()).as(c.out() + "\n" + c.err()).isZero();
             assertThat(c.out()).as("no root: the udp network by default")
-                    .contains("QEMU started (direct over udp)", "target up e0.1 on udp:", "kernel started",
+                    .contains("booting (direct over udp)", "target up e0.1 on udp:", "kernel started",
                             "initramfs found e0.1 (131072 sectors)", "root mounted /dev/etherd/e0.1", root.marker(),
                             "expected line seen /AOE-MARKER-DONE/");
             assertThat(BootImages.readExt4File(root.image(), "/written.txt")).isEqualTo(BootImages.WRITTEN);
@@ -214,7 +214,7 @@ class BootCommandIT {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
         command.addAll(boot("--boot", "pxe", "--net", "tap", "--image", root.image().toString(), "--quiet"));
         Command c = new Command(command);
-        String started = c.awaitOut(Pattern.compile("QEMU started"), Duration.ofMinutes(2));
+        String started = c.awaitOut(Pattern.compile("booting \\("), Duration.ofMinutes(2));
         assertThat(started).as(c.err()).isNotNull();
         Matcher m = Pattern.compile("over tap (\\S+)\\), work directory (\\S+)").matcher(started);
         assertThat(m.find()).isTrue();
