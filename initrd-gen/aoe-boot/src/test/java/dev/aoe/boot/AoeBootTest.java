@@ -1,7 +1,6 @@
 package dev.aoe.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aoe.boot.BootException.Reason;
 import java.nio.ByteBuffer;
