@@ -45,11 +45,11 @@ import picocli.CommandLine.TypeConversionException;
             "Networks: tap (root: a tap this command creates and removes; every mode) and udp (no root: QEMU's"
                 + " -netdev dgram on 127.0.0.1; direct and sanboot, since PXE needs DHCP on a real interface)."},
         footer = {"", "Examples:",
-            "  aoe boot --image root.img                                  Debian's kernel, root on e0.1",
-            "  aoe boot --image a.img --image b.img                       a RAID1 root over e0.1 and e0.2",
-            "  aoe boot --boot pxe --net tap --image root.img             firmware, DHCP and TFTP first",
-            "  aoe boot --make-disk disk.img --root rootfs/               a disk for sanboot, then:",
-            "  aoe boot --boot sanboot --image disk.img",
+            "  aoe boot --image root.img                      root on e0.1, Debian's kernel",
+            "  aoe boot --image a.img --image b.img           RAID1 over e0.1 and e0.2",
+            "  aoe boot --boot pxe --image root.img           DHCP and TFTP first (root)",
+            "  aoe boot --make-disk disk.img --root rootfs/   a disk for sanboot, then",
+            "  aoe boot --boot sanboot --image disk.img       iPXE boots it over AoE",
             "", "Exit codes: 0 the line was seen, 1 not seen before --timeout, QEMU ended or the guest gave up"
                 + " (a panic, iPXE's error, the initramfs's shell), 2 usage error or unusable input; 130 interrupted."})
 public final class BootCommand implements Callable<Integer> {
@@ -115,8 +115,8 @@ public final class BootCommand implements Callable<Integer> {
     List<String> qemuArgs = new ArrayList<>();
 
     @Option(names = "--aoe-config", paramLabel = "FILE",
-            description = "Serve FILE as the initramfs's configuration over HTTP on the tap and boot with ip=dhcp"
-                    + " aoe.config=URL (tap only).")
+            description = "Tap only: serve FILE over HTTP as the initramfs's configuration, which it fetches after"
+                    + " DHCP (the kernel gets ip=dhcp and aoe.config=URL).")
     Path aoeConfig;
 
     @Option(names = {"-q", "--quiet"}, description = "Do not stream the console; milestones and the result only.")
