@@ -64,6 +64,7 @@ public final class Initiator implements AutoCloseable {
     /** Frames in flight per device and path at most, whatever the target's buffer count. */
     public static final int DEFAULT_MAX_OUTSTANDING = 64;
     public static final Duration DEFAULT_DEAD_TIME = Duration.ofSeconds(30);
+    private static final Duration DISCOVERY_SETTLE = Duration.ofMillis(100);
     private static final long REQUERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** The tag of discovery queries and probes: answers are learnt whatever their tag. */
     private static final int DISCOVERY_TAG = TagSpace.USER_BIT;
@@ -334,6 +335,11 @@ public final class Initiator implements AutoCloseable {
         return known(address);
     }
 
+    private TargetInfo settle(AoeAddress address, TargetInfo found) throws InterruptedIOException {
+        awaitTargets(DISCOVERY_SETTLE, () -> false);
+        return known(address).orElse(found);
+    }
+
     private Optional<TargetInfo> known(AoeAddress address) {
         synchronized (targets) {
             Known k = targets.get(address);
@@ -391,9 +397,13 @@ public final class Initiator implements AutoCloseable {
         if (closed) {
             throw new AoeIoException("the initiator is closed");
         }
-        TargetInfo target = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
+        boolean discovering = known(address).isEmpty();
+        TargetInfo found = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
                 "no AoE target answered for " + address + " within " + wait.toMillis() + " ms on "
                         + links.stream().map(FrameLink::name).toList()));
+        // every target answers the same broadcast: give the others a moment, so two disks on one address are
+        // refused before any I/O rather than found by a probe in the middle of it
+        TargetInfo target = discovering ? settle(address, found) : found;
         int cap = pathCap(target);
         int maxSectors = Math.min(AtaFlyweight.MAX_SECTORS, target.sectorsPerFrame());
         FrameEngine engine = new FrameEngine(address, clock, deadTime, maxSectors);
@@ -465,7 +475,8 @@ public final class Initiator implements AutoCloseable {
 
     /** Sends a MAC Mask List or Reserve/Release request (or any command) to a target, and waits for its answer. */
     public Optional<AoeFrame> control(AoeAddress address, AoeCommand command, Arg arg, Duration wait) throws IOException {
-        TargetInfo target = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
+        boolean discovering = known(address).isEmpty();
+        TargetInfo found = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
                 "no AoE target answered for " + address));
         PathInfo path = target.paths().get(0);
         FrameLink link = link(path.localInterface());

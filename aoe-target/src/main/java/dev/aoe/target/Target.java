@@ -203,10 +203,12 @@ public final class Target implements AutoCloseable {
      * one log line every ten seconds at most says so, without a trace.
      */
     private void faulted(InternalError e) {
+        boolean explained = false;
         for (Export export : exports) {
             String change = export.store().checkSize();
             if (change != null) {
                 log.warn("{}: {}", export.name(), change);
+                explained = true;
             }
         }
         long now = System.nanoTime();
@@ -215,6 +217,9 @@ public final class Target implements AutoCloseable {
                 return;
             }
             lastFaultLogNanos = now;
+        }
+        if (explained) {
+            return;   // the size change is the whole story
         }
         log.warn("{}: a mapped image faulted ({}); was an image truncated underneath?", link.name(), e.getMessage());
     }
