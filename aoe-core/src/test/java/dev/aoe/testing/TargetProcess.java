@@ -38,6 +38,11 @@ public final class TargetProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(ns.exec(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", jar().toString(), "target")));
         command.addAll(List.of(args));
+        return start(command, exports);
+    }
+
+    /** Any command that runs {@code aoe target} (an installed {@code aoe}, say), ready once it printed each export. */
+    public static TargetProcess start(List<String> command, int exports) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         TargetProcess t = new TargetProcess(p);
         BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
