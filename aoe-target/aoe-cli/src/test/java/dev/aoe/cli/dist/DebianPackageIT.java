@@ -3,15 +3,21 @@ package dev.aoe.cli.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aoe.cli.AoeMain;
+import dev.aoe.testing.NetworkNamespace;
 import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.Processes;
+import dev.aoe.testing.TargetProcess;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -134,5 +140,52 @@ class DebianPackageIT {
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(out).as("systemd-analyze verify says nothing").isEmpty();
         assertThat(p.exitValue()).isZero();
+    }
+
+    /**
+     * The unit keeps root only the capabilities in its CapabilityBoundingSet, under NoNewPrivileges. With exactly
+     * those (applied with setpriv, as systemd would) the target serves a file that belongs to another user and
+     * sits in that user's private directory, and an initiator reads it; with CAP_NET_RAW alone it cannot open
+     * the file, which is why the unit keeps CAP_DAC_OVERRIDE.
+     */
+    @Test
+    void theUnitsCapabilitiesServeRawEthernetAndFilesOfAnyOwner(@TempDir Path dir) throws Exception {
+        Prerequisites.requireRoot();
+        String setpriv = Prerequisites.requireCommand("setpriv", "util-linux").toString();
+        String unit = Files.readString(root.resolve("lib/systemd/system/aoe-target.service"));
+        String bounding = unit.lines().filter(l -> l.startsWith("CapabilityBoundingSet=")).findFirst().orElseThrow()
+                .substring("CapabilityBoundingSet=".length()).trim();
+        assertThat(unit).contains("\nNoNewPrivileges=yes\n");
+        Path home = Files.createDirectory(dir.resolve("someone"));
+        byte[] image = new byte[1 << 20];
+        new Random(5).nextBytes(image);
+        Path file = Files.write(home.resolve("disk.img"), image);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        Processes.check("chown", "-R", "65534:65534", home.toString());
+        String aoe = root.resolve("usr/bin/aoe").toString();
+        Path copy = dir.resolve("copy.img");
+        try (NetworkNamespace ns = NetworkNamespace.create(1500)) {
+            List<String> onlyRaw = List.of(ns.exec(setpriv, "--bounding-set=-all,+net_raw", "--inh-caps=-all",
+                    "--no-new-privs", "--", aoe, "target", "0", "9", ns.inside(), file.toString()));
+            Processes.Result refused = Processes.run(onlyRaw);
+            assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+            assertThat(refused.output()).startsWith("aoe target: e0.9: " + file);
+
+            List<String> asTheUnit = List.of(ns.exec(setpriv, "--bounding-set=-all," + capabilities(bounding),
+                    "--inh-caps=-all", "--no-new-privs", "--", aoe, "target", "0", "9", ns.inside(), file.toString()));
+            try (TargetProcess target = TargetProcess.start(asTheUnit, 1)) {
+                Processes.check(aoe, "read", "e0.9", "-i", ns.outside(), "-o", copy.toString());
+                assertThat(target.stop()).isZero();
+            }
+        }
+        assertThat(Files.readAllBytes(copy)).isEqualTo(image);
+    }
+
+    /** "CAP_NET_RAW CAP_DAC_OVERRIDE" as setpriv writes it: "+net_raw,+dac_override". */
+    private static String capabilities(String unitValue) {
+        return Arrays.stream(unitValue.split("\\s+"))
+                .map(c -> "+" + c.toLowerCase(Locale.ROOT).substring("cap_".length()))
+                .collect(Collectors.joining(","));
     }
 }
