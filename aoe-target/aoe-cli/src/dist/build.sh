@@ -34,6 +34,8 @@ rm -rf "$WORK/runtime" "$WORK/native" "$WORK/adoc" "$WORK/man" "$WORK/completion
 mkdir -p "$OUT"
 install -m 0644 "$BUILD_DIR/aoe-cli-$VERSION.jar" "$WORK/lib/"   # beside the dependencies Maven copied
 # the build tools (DistDocs, ForeignNatives) live with the tests, beside picocli-codegen
+[ -d "$BUILD_DIR/test-classes/dev/aoe/cli/dist" ] \
+    || { say "the build tools are test classes: build without -Dmaven.test.skip (-DskipTests is fine)"; exit 1; }
 TOOLS_CP="$BUILD_DIR/classes:$BUILD_DIR/test-classes:$(cat "$WORK/test-classpath.txt")"
 "$JAVA_HOME/bin/java" -cp "$TOOLS_CP" dev.aoe.cli.dist.ForeignNatives "$WORK"/lib/*.jar
 
