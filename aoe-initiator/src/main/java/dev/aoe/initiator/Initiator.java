@@ -475,8 +475,7 @@ public final class Initiator implements AutoCloseable {
 
     /** Sends a MAC Mask List or Reserve/Release request (or any command) to a target, and waits for its answer. */
     public Optional<AoeFrame> control(AoeAddress address, AoeCommand command, Arg arg, Duration wait) throws IOException {
-        boolean discovering = known(address).isEmpty();
-        TargetInfo found = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
+        TargetInfo target = find(address, wait).orElseThrow(() -> new DeviceNotFoundException(
                 "no AoE target answered for " + address));
         PathInfo path = target.paths().get(0);
         FrameLink link = link(path.localInterface());
