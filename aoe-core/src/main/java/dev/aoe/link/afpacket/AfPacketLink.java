@@ -229,7 +229,15 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
             pollfd.setShort(4, (short) LibC.POLLIN);
             long spin = 0;   // how long to watch the ring before sleeping, adapted to how frames arrive
             while (!closed) {
-                int delivered = ring.drain(this, BATCH);
+                int delivered;
+                try {
+                    delivered = ring.drain(this, BATCH);
+                } catch (InternalError e) {
+                    // a fault in a mapped file that the JVM reported after the handler returned: the frame
+                    // stays in the ring and is delivered again, and the handler sees the fault then
+                    log.debug("{}: a fault reported after the handler returned: {}", name(), e.getMessage());
+                    continue;
+                }
                 if (delivered > 0) {
                     drains++;
                     received += delivered;

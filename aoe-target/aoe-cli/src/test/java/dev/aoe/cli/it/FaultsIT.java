@@ -217,7 +217,7 @@ class FaultsIT {
             int code = read.waitFor(Duration.ofSeconds(30));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(code).as("exit code; %s", read.err()).isEqualTo(1);
-            assertThat(read.err()).contains("IDNF");
+            assertThat(read.err()).as("the target's log: %s", target.output()).contains("IDNF");
             assertThat(seconds).as("the error arrives at once, not after the dead time").isLessThan(5);
             target.stop();
             long lines = target.output().stream().filter(l -> l.contains("WARN") || l.contains("ERROR")).count();
