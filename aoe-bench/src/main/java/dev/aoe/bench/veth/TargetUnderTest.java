@@ -29,6 +29,11 @@ final class TargetUnderTest implements AutoCloseable {
      * {@code aoe-LINK@MICROS} for that and {@code --busy-poll MICROS}.
      */
     static TargetUnderTest start(String kind, VethPair pair, Path image) throws IOException {
+        return start(kind, pair, image, List.of());
+    }
+
+    /** As {@link #start(String, VethPair, Path)}, our target also given {@code options}. */
+    static TargetUnderTest start(String kind, VethPair pair, Path image, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
         if (kind.equals("vblade")) {
             command.addAll(List.of("vblade", "-b", "64", "0", "1", pair.inside(), image.toString()));
@@ -39,8 +44,9 @@ final class TargetUnderTest implements AutoCloseable {
             }
             String[] link = kind.substring(4).split("@");
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
-                    "target", "--link", link[0], "--busy-poll", link.length > 1 ? link[1] : "50", "-b", "64", "0", "1",
-                    pair.inside(), image.toString()));
+                    "target", "--link", link[0], "--busy-poll", link.length > 1 ? link[1] : "50"));
+            command.addAll(options);
+            command.addAll(List.of("-b", "64", "0", "1", pair.inside(), image.toString()));
         } else {
             throw new IllegalArgumentException("unknown target " + kind);
         }
@@ -48,6 +54,10 @@ final class TargetUnderTest implements AutoCloseable {
         Process p = new ProcessBuilder(pair.exec(command)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new TargetUnderTest(p, log);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** User plus system CPU seconds the process has used so far, all threads. */

@@ -17,23 +17,47 @@ final class VethPair implements AutoCloseable {
     private final String outside;
     private final String inside;
 
-    private VethPair(String tag) {
-        this.namespace = "aoeb" + tag;
+    private VethPair(String tag, boolean namespaced) {
+        this.namespace = namespaced ? "aoeb" + tag : null;
         this.outside = "aoeb" + tag + "o";
         this.inside = "aoeb" + tag + "i";
     }
 
     static VethPair create(int mtu) throws IOException, InterruptedException {
+        return create(mtu, "");
+    }
+
+    /** A pair whose names end in {@code suffix}, for a process that needs more than one. */
+    static VethPair create(int mtu, String suffix) throws IOException, InterruptedException {
+        return create(mtu, suffix, true);
+    }
+
+    /**
+     * A pair with both ends in this namespace (no namespace of its own): for a relay in this process
+     * between a target's pair and an initiator in this process.
+     */
+    static VethPair createLocal(int mtu, String suffix) throws IOException, InterruptedException {
+        return create(mtu, suffix, false);
+    }
+
+    private static VethPair create(int mtu, String suffix, boolean namespaced) throws IOException, InterruptedException {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("the veth benchmarks create a network namespace: run them as root");
         }
-        VethPair pair = new VethPair(Long.toString(ProcessHandle.current().pid()));
+        VethPair pair = new VethPair(ProcessHandle.current().pid() + suffix, namespaced);
         try {
-            run("ip", "netns", "add", pair.namespace);
+            if (namespaced) {
+                run("ip", "netns", "add", pair.namespace);
+            }
             run("ip", "link", "add", pair.outside, "type", "veth", "peer", "name", pair.inside);
-            run("ip", "link", "set", pair.inside, "netns", pair.namespace);
+            if (namespaced) {
+                run("ip", "link", "set", pair.inside, "netns", pair.namespace);
+                run("ip", "-n", pair.namespace, "link", "set", pair.inside, "mtu", Integer.toString(mtu), "up");
+            } else {
+                run("ip", "link", "set", pair.inside, "mtu", Integer.toString(mtu), "up");
+                run("sysctl", "-q", "-w", "net.ipv6.conf." + pair.inside + ".disable_ipv6=1");
+            }
             run("ip", "link", "set", pair.outside, "mtu", Integer.toString(mtu), "up");
-            run("ip", "-n", pair.namespace, "link", "set", pair.inside, "mtu", Integer.toString(mtu), "up");
             run("sysctl", "-q", "-w", "net.ipv6.conf." + pair.outside + ".disable_ipv6=1");
         } catch (IOException | RuntimeException e) {
             pair.close();
@@ -79,7 +103,9 @@ final class VethPair implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         new ProcessBuilder("ip", "link", "del", outside).start().waitFor();
-        new ProcessBuilder("ip", "netns", "del", namespace).start().waitFor();
-        Files.deleteIfExists(Path.of("/var/run/netns", namespace));
+        if (namespace != null) {
+            new ProcessBuilder("ip", "netns", "del", namespace).start().waitFor();
+            Files.deleteIfExists(Path.of("/var/run/netns", namespace));
+        }
     }
 }
