@@ -1,5 +1,6 @@
 package dev.aoe.cli;
 
+import dev.aoe.cli.main.AoeMain;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;

@@ -36,7 +36,7 @@ import picocli.CommandLine.TypeConversionException;
                 + " side (two veth pairs, the relay in between). SIGUSR1 prints the counters; SIGINT and SIGTERM stop"
                 + " and print them."},
         footer = {"", "Example:",
-            "  aoe relay veth0 veth1 --loss 5% --duplicate 1% --reorder 5% --seed 1 --blackout 20s+3s"})
+            "  aoe relay veth0 veth1 --loss 5%% --duplicate 1%% --reorder 5%% --seed 1 --blackout 20s+3s"})
 public final class RelayCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "A", description = "One interface.")

@@ -2,7 +2,7 @@ package dev.aoe.cli.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aoe.cli.AoeMain;
+import dev.aoe.cli.main.AoeMain;
 import dev.aoe.testing.NetworkNamespace;
 import dev.aoe.testing.Prerequisites;
 import dev.aoe.testing.Processes;

@@ -1,6 +1,6 @@
 package dev.aoe.cli.dist;
 
-import dev.aoe.cli.AoeMain;
+import dev.aoe.cli.main.AoeMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

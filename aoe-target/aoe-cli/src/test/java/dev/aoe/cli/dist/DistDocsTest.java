@@ -2,7 +2,7 @@ package dev.aoe.cli.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aoe.cli.AoeMain;
+import dev.aoe.cli.main.AoeMain;
 import dev.aoe.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ class DistDocsTest {
         assertThat(script).doesNotStartWith("#!").contains("complete -F _complete_aoe");
         assertThat(complete("aoe ta")).containsExactly("target");
         assertThat(complete("aoe target --stat")).containsExactly("--state-dir", "--stats");
-        assertThat(complete("aoe help re")).containsExactly("read");
+        assertThat(complete("aoe help re")).containsExactly("read", "relay");
     }
 
     /** What bash offers for the last word of LINE, with the generated script sourced. */

@@ -1,5 +1,7 @@
-package dev.aoe.cli;
+package dev.aoe.cli.main;
 
+import dev.aoe.cli.CommandLines;
+import dev.aoe.cli.VersionProvider;
 import dev.aoe.cli.boot.BootCommand;
 import dev.aoe.cli.decode.DecodeCommand;
 import dev.aoe.cli.initiator.CfgCommand;
