@@ -20,7 +20,7 @@ public final class AoeBoot {
 
     /** What the default initramfs prints once the root is mounted, just before it runs init. */
     public static final String DEFAULT_EXPECT = "aoe-initrd: switching to ";
-    /** The guest's MAC address. */
+    /** The guest's MAC address unless {@link #mac} gives another. */
     public static final String GUEST_MAC = "52:54:00:12:34:56";
 
     final List<ImageExport> images = new ArrayList<>();
@@ -29,6 +29,7 @@ public final class AoeBoot {
     String append = "";
     BootMode mode = BootMode.DIRECT;
     BootNetwork network = HostCommand.isRoot() ? BootNetwork.TAP : BootNetwork.UDP;
+    boolean networkChosen;
     int mtu = 1500;
     int memoryMiB = 512;
     int cpus = 1;
@@ -42,8 +43,43 @@ public final class AoeBoot {
     Path serialLog;
     BootListener listener = new BootListener() { };
     String aoeConfig;
+    String mac = GUEST_MAC;
+    Path overlay;
+    boolean guestReboots;
+    /** The UDP port of a {@link Fleet}'s target that this VM boots from instead of a target of its own; 0 none. */
+    int fleetPort;
 
     private AoeBoot() {
+    }
+
+    /** A copy to change for one VM of a {@link Fleet}. */
+    AoeBoot copy() {
+        AoeBoot c = new AoeBoot();
+        c.images.addAll(images);
+        c.kernel = kernel;
+        c.initrd = initrd;
+        c.append = append;
+        c.mode = mode;
+        c.network = network;
+        c.networkChosen = networkChosen;
+        c.mtu = mtu;
+        c.memoryMiB = memoryMiB;
+        c.cpus = cpus;
+        c.kvm = kvm;
+        c.qemuArgs.addAll(qemuArgs);
+        c.disks.addAll(disks);
+        c.targetLink = targetLink;
+        c.tapPrefix = tapPrefix;
+        c.workDir = workDir;
+        c.keepWorkDir = keepWorkDir;
+        c.serialLog = serialLog;
+        c.listener = listener;
+        c.aoeConfig = aoeConfig;
+        c.mac = mac;
+        c.overlay = overlay;
+        c.guestReboots = guestReboots;
+        c.fleetPort = fleetPort;
+        return c;
     }
 
     public static AoeBoot builder() {
@@ -93,6 +129,7 @@ public final class AoeBoot {
     /** Default: {@link BootNetwork#TAP} as root, {@link BootNetwork#UDP} otherwise. */
     public AoeBoot network(BootNetwork value) {
         this.network = value;
+        this.networkChosen = true;
         return this;
     }
 
@@ -177,6 +214,39 @@ public final class AoeBoot {
     public AoeBoot aoeConfig(String config) {
         this.aoeConfig = config;
         return this;
+    }
+
+    /** The guest NIC's MAC address, aa:bb:cc:dd:ee:ff (default {@link #GUEST_MAC}); an overlay's client is its MAC. */
+    public AoeBoot mac(String value) {
+        this.mac = value;
+        return this;
+    }
+
+    /**
+     * Export the one image as a read-only base with per-client copy-on-write overlays kept in {@code dir}
+     * (persistent: a client's overlay outlives the boot; {@code ./aoe overlay list DIR} shows them). The
+     * image is never written, and need not be writable.
+     */
+    public AoeBoot overlay(Path dir) {
+        this.overlay = dir;
+        return this;
+    }
+
+    /**
+     * Let a guest's reboot restart it in the same QEMU, with the same kernel, initramfs and arguments
+     * (default off: QEMU's {@code -no-reboot} ends QEMU instead). A panic still fails the wait that sees it.
+     */
+    public AoeBoot guestReboots(boolean value) {
+        this.guestReboots = value;
+        return this;
+    }
+
+    /**
+     * Exports the images once, on a UDP link, and returns the {@link Fleet} that boots VMs from them,
+     * as many and as often as wanted ({@link Fleet#boot(String)}, one MAC each); direct boots only.
+     */
+    public Fleet fleet() {
+        return Fleet.start(this);
     }
 
     /**

@@ -2,17 +2,14 @@ package dev.aoe.boot;
 
 import dev.aoe.boot.BootException.Reason;
 import dev.aoe.boot.Milestone.Kind;
+import dev.aoe.ethernet.MacAddress;
 import dev.aoe.initrd.image.Compression;
 import dev.aoe.link.FrameLink;
 import dev.aoe.link.LinkException;
 import dev.aoe.link.spec.LinkSpec;
 import dev.aoe.link.udp.UdpLink;
 import dev.aoe.target.Export;
-import dev.aoe.target.ExportState;
 import dev.aoe.target.Target;
-import dev.aoe.target.store.FileBlockStore;
-import dev.aoe.target.store.StoreException;
-import dev.aoe.target.store.StoreOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,8 +68,8 @@ public final class BootedVm implements AutoCloseable {
     private Tap tap;
     private Dnsmasq dnsmasq;
     private ConfigServer configServer;
+    private BootTarget bootTarget;
     private Target target;
-    private final List<FileBlockStore> stores = new ArrayList<>();
     private Process qemu;
     private List<String> qemuCommand = List.of();
     private final List<String> rerun = new ArrayList<>();
@@ -86,6 +83,7 @@ public final class BootedVm implements AutoCloseable {
                 spec.mode == BootMode.SANBOOT && !spec.images.isEmpty() ? spec.images.get(0).name() : null);
     }
 
+    /** Starts a boot; with {@code spec.fleetPort}, a VM of a {@link Fleet} booting from the fleet's target. */
     static BootedVm start(AoeBoot spec) {
         RootLayout layout = validate(spec);
         BootedVm vm = new BootedVm(spec);
@@ -101,7 +99,7 @@ public final class BootedVm implements AutoCloseable {
 
     // ---- checks before anything starts
 
-    private static RootLayout validate(AoeBoot s) {
+    static RootLayout validate(AoeBoot s) {
         if (s.mode == BootMode.PXE && s.network == BootNetwork.UDP) {
             throw bad("PXE needs the tap network: DHCP and TFTP need a server on a real interface, and QEMU's dgram"
                     + " socket carries nothing but the frames between the VM and our target");
@@ -117,6 +115,23 @@ public final class BootedVm implements AutoCloseable {
             if (s.images.isEmpty()) {
                 throw bad("sanboot needs an image: the whole disk to boot");
             }
+        }
+        try {
+            MacAddress mac = MacAddress.parse(s.mac);
+            if ((mac.value() & 0x0100_0000_0000L) != 0) {
+                throw bad("MAC " + s.mac + " is a group address; a NIC needs a unicast one");
+            }
+        } catch (IllegalArgumentException e) {
+            throw bad("MAC '" + s.mac + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+        }
+        if (s.overlay != null && s.images.size() != 1) {
+            throw bad("an overlay directory goes with exactly one image (its base), not " + s.images.size());
+        }
+        if (s.overlay != null && Files.exists(s.overlay) && !Files.isDirectory(s.overlay)) {
+            throw bad("overlay " + s.overlay + " is not a directory");
+        }
+        if (s.fleetPort > 0 && s.network != BootNetwork.UDP) {
+            throw bad("a fleet's VMs reach its target over UDP");
         }
         if (s.mtu < 576 || s.mtu > 9000) {
             throw bad("MTU " + s.mtu + " is outside 576..9000");
@@ -141,7 +156,7 @@ public final class BootedVm implements AutoCloseable {
         Set<String> names = new HashSet<>();
         for (ImageExport image : s.images) {
             requireFile(image.file(), "image");
-            if (!Files.isWritable(image.file())) {
+            if (s.overlay == null && !Files.isWritable(image.file())) {
                 throw bad(image.file() + ": not writable (the guest writes to its root)");
             }
             if (!names.add(image.name())) {
@@ -204,14 +219,17 @@ public final class BootedVm implements AutoCloseable {
                 || spec.aoeConfig != null;
         Wiring wiring = spec.network == BootNetwork.TAP ? tapWiring(dhcp) : udpWiring();
         if (wiring.link() != null) {
-            prepareTarget(wiring.link(), wiring.iface());
+            bootTarget = BootTarget.prepare(spec.images, spec.overlay, wiring.link(), wiring.iface());
+            target = bootTarget.target();
+            rerun.add("aoe target --config " + write("exports.conf", bootTarget.config()) + " &");
         }
         if (spec.aoeConfig != null) {
             configServer = ConfigServer.start(wiring.subnet().host(), spec.aoeConfig,
                     () -> watch.reached(Kind.CONFIG_FETCHED, configServer.url()));
             arguments += " ip=dhcp aoe.config=" + configServer.url();
         }
-        QemuPlan.Machine machine = new QemuPlan.Machine(spec.memoryMiB, spec.cpus, spec.disks, spec.qemuArgs, spec.kvm);
+        QemuPlan.Machine machine = new QemuPlan.Machine(spec.memoryMiB, spec.cpus, spec.disks, spec.qemuArgs, spec.kvm,
+                MacAddress.parse(spec.mac).toString(), spec.guestReboots);
         String sanbootUri = spec.mode == BootMode.SANBOOT ? "aoe:" + spec.images.get(0).name() : null;
         QemuPlan plan = switch (spec.mode) {
             case DIRECT -> new QemuPlan(wiring.netdev(), kernel, initrd, arguments, machine);
@@ -265,9 +283,16 @@ public final class BootedVm implements AutoCloseable {
         return new Wiring(QemuPlan.tapNetdev(name), link, name, subnet);
     }
 
-    /** QEMU's socket and the target's: QEMU's port is found free first, since QEMU cannot say which it bound. */
+    /**
+     * QEMU's socket and the target's: QEMU's port is found free first, since QEMU cannot say which it bound.
+     * A fleet's VM sends to the fleet's target, which learns its port from its first frame.
+     */
     private Wiring udpWiring() {
         int qemuPort = freeUdpPort();
+        if (spec.fleetPort > 0) {
+            rerun.add("# the fleet's target listens on UDP port " + spec.fleetPort);
+            return new Wiring(QemuPlan.dgramNetdev(qemuPort, spec.fleetPort), null, null, null);
+        }
         if (spec.images.isEmpty()) {
             return new Wiring(QemuPlan.dgramNetdev(qemuPort, freeUdpPort()), null, null, null);
         }
@@ -328,12 +353,25 @@ public final class BootedVm implements AutoCloseable {
     }
 
     private Path buildInitrd(Path modules, RootLayout layout) {
-        Path image = workDir.resolve("initrd.img");
-        Path mdadmConf = layout != null && layout.mdadmConf() != null ? write("mdadm.conf", layout.mdadmConf()) : null;
+        return buildInitrd(spec, modules, layout, workDir);
+    }
+
+    /** The default initramfs for {@code s}'s images, written as initrd.img (and mdadm.conf) into {@code dir}. */
+    static Path buildInitrd(AoeBoot s, Path modules, RootLayout layout, Path dir) {
+        Path image = dir.resolve("initrd.img");
+        Path mdadmConf = null;
+        if (layout != null && layout.mdadmConf() != null) {
+            mdadmConf = dir.resolve("mdadm.conf");
+            try {
+                Files.writeString(mdadmConf, layout.mdadmConf());
+            } catch (IOException e) {
+                throw new BootException(Reason.ENVIRONMENT, "cannot write " + mdadmConf + ": " + e.getMessage(), e);
+            }
+        }
         String rootDevice = layout != null && layout.root() != null ? layout.root() : "";
-        List<String> wait = spec.images.stream().map(ImageExport::name)   // the root's device is waited for anyway
+        List<String> wait = s.images.stream().map(ImageExport::name)   // the root's device is waited for anyway
                 .filter(n -> !rootDevice.equals("/dev/etherd/" + n)).toList();
-        Initramfs.build(modules, Initramfs.VM_MODULES, wait, spec.mtu, mdadmConf, layout != null && layout.lvm(),
+        Initramfs.build(modules, Initramfs.VM_MODULES, wait, s.mtu, mdadmConf, layout != null && layout.lvm(),
                 Compression.NONE, image);
         return image;
     }
@@ -344,27 +382,6 @@ public final class BootedVm implements AutoCloseable {
         } catch (LinkException e) {
             throw new BootException(Reason.ENVIRONMENT, "the target cannot open its link: " + e.getMessage(), e);
         }
-    }
-
-    /** The exports and the target on the link, started once QEMU runs. */
-    private void prepareTarget(FrameLink link, String iface) {
-        List<Export> exports = new ArrayList<>();
-        StringBuilder conf = new StringBuilder();
-        try {
-            for (ImageExport image : spec.images) {
-                FileBlockStore store = FileBlockStore.open(image.file(), StoreOptions.DEFAULT);
-                stores.add(store);
-                exports.add(new Export(image.shelf(), image.slot(), store, ExportState.inMemory(),
-                        Export.DEFAULT_BUFFER_COUNT, "aoe-boot"));
-                conf.append(image.shelf()).append(' ').append(image.slot()).append(' ').append(iface).append(' ')
-                        .append(image.file().toAbsolutePath()).append('\n');
-            }
-        } catch (StoreException e) {
-            link.close();
-            throw new BootException(Reason.BAD_INPUT, e.getMessage(), e);
-        }
-        target = new Target(link, exports, null);
-        rerun.add("aoe target --config " + write("exports.conf", conf.toString()) + " &");
     }
 
     /** The TFTP root: the kernel, the initramfs and the iPXE script that boots them. */
@@ -393,7 +410,7 @@ public final class BootedVm implements AutoCloseable {
         }
     }
 
-    private static int freeUdpPort() {
+    static int freeUdpPort() {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -618,6 +635,21 @@ public final class BootedVm implements AutoCloseable {
         return pids;
     }
 
+    /** Whether QEMU runs (started and not ended). */
+    boolean running() {
+        return qemu != null && qemu.isAlive();
+    }
+
+    /** Whether a wait failed or the caller marked the boot failed. */
+    boolean failed() {
+        return failed;
+    }
+
+    /** The guest NIC's MAC address. */
+    public String mac() {
+        return spec.mac;
+    }
+
     /** Keep the work directory at close, as after a failure. */
     public void markFailed() {
         failed = true;
@@ -660,19 +692,8 @@ public final class BootedVm implements AutoCloseable {
                 configServer.close();
             }
         });
-        step(problems, () -> {
-            if (target != null) {
-                target.close();
-            }
-        });
-        for (FileBlockStore store : stores) {
-            step(problems, () -> {
-                try {
-                    store.close();
-                } catch (IOException e) {
-                    throw new BootException(Reason.ENVIRONMENT, "flushing " + store.file() + " failed: " + e.getMessage(), e);
-                }
-            });
+        if (bootTarget != null) {
+            bootTarget.close(problems);
         }
         step(problems, () -> {
             if (tap != null) {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One QEMU command line: a PC with one virtio NIC and the serial console on stdio, nothing else
  * ({@code -nodefaults}, no display); {@code -no-reboot} with {@code panic=-1} turns a panic or a reboot
- * into QEMU's exit. Firmware (SeaBIOS, iPXE, SYSLINUX) writes only to the screen unless
+ * into QEMU's exit, unless the machine lets the guest reboot. Firmware (SeaBIOS, iPXE, SYSLINUX) writes only to the screen unless
  * {@code graphics=off} has SeaBIOS copy it to the serial port, which it then always does here.
  * Without a kernel the VM boots from the network through the NIC's iPXE ROM, which is otherwise left
  * out (it only costs time).
@@ -19,11 +19,19 @@ import java.util.List;
  */
 record QemuPlan(String netdev, Path kernel, Path initrd, String append, Machine machine) {
 
-    /** What the VM has besides its NIC; {@code extraArgs} come last, so they can add to anything. */
-    record Machine(int memoryMiB, int cpus, List<Path> disks, List<String> extraArgs, boolean kvm) {
+    /**
+     * What the VM has besides its NIC, and the NIC's MAC; {@code extraArgs} come last, so they can add to
+     * anything. With {@code reboots}, a guest's reboot restarts it in the same QEMU.
+     */
+    record Machine(int memoryMiB, int cpus, List<Path> disks, List<String> extraArgs, boolean kvm, String mac,
+                   boolean reboots) {
         Machine {
             disks = List.copyOf(disks);
             extraArgs = List.copyOf(extraArgs);
+        }
+
+        Machine(int memoryMiB, int cpus, List<Path> disks, List<String> extraArgs, boolean kvm) {
+            this(memoryMiB, cpus, disks, extraArgs, kvm, AoeBoot.GUEST_MAC, false);
         }
     }
 
@@ -32,9 +40,12 @@ record QemuPlan(String netdev, Path kernel, Path initrd, String append, Machine 
         List<String> c = new ArrayList<>(List.of(qemu.toString(), "-accel", machine.kvm() ? "kvm" : "tcg",
                 "-cpu", machine.kvm() ? "host" : "max", "-smp", Integer.toString(machine.cpus()),
                 "-m", Integer.toString(machine.memoryMiB()), "-nodefaults", "-display", "none", "-monitor", "none",
-                "-no-reboot", "-serial", "stdio", "-machine", "graphics=off",
+                "-serial", "stdio", "-machine", "graphics=off",
                 "-netdev", netdev,
-                "-device", "virtio-net-pci,netdev=n0,mac=" + AoeBoot.GUEST_MAC + (networkBoot ? "" : ",romfile=")));
+                "-device", "virtio-net-pci,netdev=n0,mac=" + machine.mac() + (networkBoot ? "" : ",romfile=")));
+        if (!machine.reboots()) {
+            c.add(c.indexOf("-serial"), "-no-reboot");
+        }
         if (networkBoot) {
             c.addAll(List.of("-boot", "n"));
         } else {
