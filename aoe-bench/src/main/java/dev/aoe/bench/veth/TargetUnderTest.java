@@ -26,7 +26,8 @@ final class TargetUnderTest implements AutoCloseable {
 
     /**
      * {@code kind}: {@code vblade}, or {@code aoe-LINK} for our target with {@code --link LINK}, or
-     * {@code aoe-LINK@MICROS} for that and {@code --busy-poll MICROS}.
+     * {@code aoe-LINK@MICROS} for that and {@code --busy-poll MICROS}; a suffix {@code /tN} adds
+     * {@code --threads N}.
      */
     static TargetUnderTest start(String kind, VethPair pair, Path image) throws IOException {
         return start(kind, pair, image, List.of());
@@ -42,9 +43,11 @@ final class TargetUnderTest implements AutoCloseable {
             if (jar == null || !Files.isRegularFile(Path.of(jar))) {
                 throw new IllegalStateException("AOE_TARGET_JAR must name aoe-target's -cli.jar (./aoe bench sets it)");
             }
-            String[] link = kind.substring(4).split("@");
+            String[] threads = kind.substring(4).split("/t");
+            String[] link = threads[0].split("@");
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
-                    "target", "--link", link[0], "--busy-poll", link.length > 1 ? link[1] : "50"));
+                    "target", "--link", link[0], "--busy-poll", link.length > 1 ? link[1] : "50",
+                    "--threads", threads.length > 1 ? threads[1] : "1"));
             command.addAll(options);
             command.addAll(List.of("-b", "64", "0", "1", pair.inside(), image.toString()));
         } else {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,6 +70,10 @@ public class VethBenchmark {
     @Param({"1", "16", "64"})
     int window;
 
+    /** Links of the client, each a macvlan with its own MAC when more than one (what --threads spreads). */
+    @Param({"1"})
+    int paths;
+
     private VethPair pair;
     private Path image;
     private TargetUnderTest server;
@@ -108,8 +113,11 @@ public class VethBenchmark {
         image = Path.of("/dev/shm", "aoe-bench-" + ProcessHandle.current().pid() + ".img");
         fill(image);
         server = TargetUnderTest.start(target, pair, image);
-        initiator = Initiator.builder().link(AfPacketLink.open(pair.outside())).maxOutstanding(window)
-                .deadTime(Duration.ofSeconds(10)).build();
+        Initiator.Builder client = Initiator.builder().maxOutstanding(window).deadTime(Duration.ofSeconds(10));
+        for (String link : paths == 1 ? List.of(pair.outside()) : pair.macvlans(paths, mtu)) {
+            client.link(AfPacketLink.open(link));
+        }
+        initiator = client.build();
         try {
             disk = initiator.open(new AoeAddress(0, 1), Duration.ofSeconds(20));
         } catch (IOException e) {

@@ -66,6 +66,22 @@ final class VethPair implements AutoCloseable {
         return pair;
     }
 
+    /**
+     * {@code n} macvlan interfaces on the outside end, each with a MAC of its own: one initiator with
+     * several links looks like several clients to the target. They go when the pair does.
+     */
+    List<String> macvlans(int n, int mtu) throws IOException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = outside.substring(0, outside.length() - 1) + "m" + i;
+            run("ip", "link", "add", name, "link", outside, "type", "macvlan", "mode", "bridge");
+            run("sysctl", "-q", "-w", "net.ipv6.conf." + name + ".disable_ipv6=1");
+            run("ip", "link", "set", name, "mtu", Integer.toString(mtu), "up");
+            names.add(name);
+        }
+        return names;
+    }
+
     String outside() {
         return outside;
     }
