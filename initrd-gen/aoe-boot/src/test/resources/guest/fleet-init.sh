@@ -1,6 +1,7 @@
 #!/bin/busybox sh
 # The golden root's /sbin/init in FleetBootIT. First boot: list /fleet, write this VM's MAC into
-# /fleet/<mac>, sync and reboot. The boot after (its own file is there): list /fleet with each file's
+# /fleet/<mac>, sync, remount read-only (nothing more to write: the host measures the overlay now) and
+# reboot. The boot after (its own file is there): list /fleet with each file's
 # contents, remount read-only and power off.
 bb=/bin/busybox
 $bb mount -t proc proc /proc
@@ -27,7 +28,7 @@ else
     $bb mkdir -p /fleet
     echo "$mac" > "/fleet/$name"
     $bb sync
-    echo "FLEET-WROTE $mac"
     $bb mount -o remount,ro /
+    echo "FLEET-WROTE $mac"
     $bb reboot -f
 fi

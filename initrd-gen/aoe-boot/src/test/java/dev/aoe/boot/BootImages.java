@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -128,6 +129,12 @@ public final class BootImages {
 
     /** An ext4 image of {@code sizeMiB} holding busybox, the given files and directories every root needs. */
     public static Path ext4Root(Path dir, int sizeMiB, Map<String, byte[]> files) throws IOException, InterruptedException {
+        return ext4Root(dir, sizeMiB, files, List.of());
+    }
+
+    /** The same, with more mke2fs options ({@code -E lazy_itable_init=0}, say). */
+    public static Path ext4Root(Path dir, int sizeMiB, Map<String, byte[]> files, List<String> mke2fsOptions)
+            throws IOException, InterruptedException {
         Prerequisites.requireCommand("mke2fs", "e2fsprogs");
         Path tree = Files.createDirectories(dir.resolve("rootfs"));
         for (String d : new String[] {"bin", "sbin", "proc", "sys", "dev", "tmp"}) {
@@ -144,7 +151,10 @@ public final class BootImages {
             }
         }
         Path image = dir.resolve("root.img");
-        Processes.check("mke2fs", "-q", "-F", "-t", "ext4", "-d", tree.toString(), image.toString(), sizeMiB + "M");
+        List<String> command = new ArrayList<>(List.of("mke2fs", "-q", "-F", "-t", "ext4"));
+        command.addAll(mke2fsOptions);
+        command.addAll(List.of("-d", tree.toString(), image.toString(), sizeMiB + "M"));
+        Processes.check(command.toArray(String[]::new));
         return image;
     }
 
