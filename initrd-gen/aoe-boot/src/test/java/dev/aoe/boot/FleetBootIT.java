@@ -90,7 +90,14 @@ class FleetBootIT {
                 try {
                     cycles.add(f.get());
                 } catch (ExecutionException e) {
-                    fleet.vms().forEach(BootedVm::markFailed);   // keep the consoles
+                    for (BootedVm vm : fleet.vms()) {   // the temporary directory, and the consoles in it, go
+                        List<String> lines = vm.console();
+                        System.err.println("FleetBootIT: " + vm.mac() + "'s last console lines:\n  | " + String.join(
+                                "\n  | ", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
             }
