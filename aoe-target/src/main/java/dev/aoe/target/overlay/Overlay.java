@@ -24,6 +24,9 @@ import java.io.IOException;
  */
 final class Overlay {
 
+    /** A write completed since the last flush began (a volatile store per write, nothing more). */
+    private volatile boolean unflushed;
+
     private static final int MAX_SECTORS = 256;
 
     private final BlockStore base;
@@ -111,9 +114,19 @@ final class Overlay {
         } finally {
             locks.unlock(position, length, true);
         }
+        unflushed = true;
         if (sync && added) {
             flush();
         }
+    }
+
+    /** Flushes when a write completed since the last flush began; true when it did. */
+    boolean flushIfWritten() throws IOException {
+        if (!unflushed) {
+            return false;
+        }
+        flush();
+        return true;
     }
 
     /** Copies block {@code b} from the base into the overlay unless it holds it or the write covers all of it. */
@@ -137,6 +150,7 @@ final class Overlay {
     /** Makes every completed write durable: the data first, then the map that names it. */
     void flush() throws IOException {
         synchronized (flushLock) {
+            unflushed = false;   // a write completing from here on sets it again, for the next flush
             OverlayMap.Staged staged = map.stage();
             boolean written = false;
             try {

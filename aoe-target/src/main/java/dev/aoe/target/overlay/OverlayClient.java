@@ -101,6 +101,14 @@ public final class OverlayClient implements BlockStore {
         stats.increment(Counter.FLUSHES);
     }
 
+    /** The periodic write-back: flushes the overlay when it was written since its last flush. */
+    void writeBack() throws IOException {
+        Overlay o = overlay;
+        if (o != null && o.flushIfWritten()) {
+            stats.increment(Counter.FLUSHES);
+        }
+    }
+
     private Overlay overlay(boolean create) throws IOException {
         Overlay o = overlay;
         if (o != null || !(create || onDisk)) {

@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,6 +56,8 @@ public final class OverlayStore implements ClientStores, Closeable {
     private final ClientTable table = new ClientTable();
     private final Map<String, OverlayClient> byName = new LinkedHashMap<>();
     private final ScheduledExecutorService resetChecks;
+    /** How often persistent overlays written since their last flush are flushed without being asked. */
+    static final Duration WRITE_BACK = Duration.ofSeconds(5);
 
     private OverlayStore(FileBlockStore base, FileChannel baseLock, OverlayOptions options, OverlayDirectory directory) {
         this.base = base;
@@ -66,12 +69,18 @@ public final class OverlayStore implements ClientStores, Closeable {
         }
         if (directory != null && !options.resetCheck().isZero()) {
             resetChecks = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "overlay-reset-check " + directory);
+                Thread t = new Thread(r, "overlay-upkeep " + directory);
                 t.setDaemon(true);
                 return t;
             });
             long period = options.resetCheck().toMillis();
             resetChecks.scheduleWithFixedDelay(this::checkResetsQuietly, period, period, TimeUnit.MILLISECONDS);
+            if (options.mode() == OverlayOptions.Mode.PERSISTENT) {
+                // initiators that never send FLUSH (Linux's aoe driver) still get their overlays on disk,
+                // as a kernel's writeback would: data first, then the map, every few seconds
+                long every = WRITE_BACK.toMillis();
+                resetChecks.scheduleWithFixedDelay(this::writeBackQuietly, every, every, TimeUnit.MILLISECONDS);
+            }
         } else {
             resetChecks = null;
         }
@@ -189,6 +198,16 @@ public final class OverlayStore implements ClientStores, Closeable {
         }
     }
 
+    private void writeBackQuietly() {
+        for (OverlayClient c : clients()) {
+            try {
+                c.writeBack();
+            } catch (IOException | RuntimeException e) {
+                log.warn("{}: writing back the overlay of {} failed: {}", directory, c.name(), e.getMessage());
+            }
+        }
+    }
+
     private void checkResetsQuietly() {
         try {
             checkResets();
@@ -201,7 +220,12 @@ public final class OverlayStore implements ClientStores, Closeable {
     @Override
     public void close() throws IOException {
         if (resetChecks != null) {
-            resetChecks.shutdownNow();
+            resetChecks.shutdown();   // not shutdownNow: an interrupt would close a channel in the middle of a flush
+            try {
+                resetChecks.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         IOException failure = null;
         for (OverlayClient c : clients()) {

@@ -176,6 +176,24 @@ class OverlayStoreTest {
     }
 
     @Test
+    void theWriteBackFlushesAnOverlayWrittenSinceItsLastFlushAndOnlyThen() throws Exception {
+        store = open(OverlayOptions.persistent(dir));
+        OverlayClient a = (OverlayClient) store.forClient(A.value());
+        write(a, 16, 8, 0x3C);
+        ClientDir onDisk = OverlayDirectory.inspect(dir).find(A.toString()).orElseThrow();
+        long flushes = a.stats().get(ClientStats.Counter.FLUSHES);
+
+        a.writeBack();
+        assertThat(onDisk.readMap().holds(2)).as("an initiator that never sends FLUSH, as Linux's aoe").isTrue();
+        assertThat(a.stats().get(ClientStats.Counter.FLUSHES)).isEqualTo(flushes + 1);
+        a.writeBack();
+        assertThat(a.stats().get(ClientStats.Counter.FLUSHES)).as("nothing written since").isEqualTo(flushes + 1);
+        write(a, 40, 1, 0x3D);
+        a.writeBack();
+        assertThat(onDisk.readMap().holds(5)).isTrue();
+    }
+
+    @Test
     void ephemeralOverlaysAreGoneAtTheNextStart() throws Exception {
         store = open(OverlayOptions.ephemeral(dir));
         write(store.forClient(A.value()), 0, 8, 0x01);
