@@ -60,6 +60,15 @@ public final class BootCommand implements Callable<Integer> {
             description = "An image to export, as e0.1, e0.2, ... in order unless named; repeat for several.")
     List<String> images = new ArrayList<>();
 
+    @Option(names = "--overlay", paramLabel = "DIR",
+            description = "Serve the one image as a read-only base with a copy-on-write overlay per client MAC in DIR,"
+                    + " kept between boots ('aoe overlay list DIR' shows them); the image is never written.")
+    Path overlay;
+
+    @Option(names = "--mac", paramLabel = "MAC",
+            description = "The VM's MAC address (default: 52:54:00:12:34:56); with --overlay, which overlay it gets.")
+    String mac;
+
     @Option(names = "--kernel", paramLabel = "FILE",
             description = "A bzImage or vmlinux (default: Debian 12's kernel, downloaded once with apt-get into a cache).")
     Path kernel;
@@ -217,6 +226,12 @@ public final class BootCommand implements Callable<Integer> {
                 });
         if (network != null) {
             boot.network(network);
+        }
+        if (overlay != null) {
+            boot.overlay(overlay);
+        }
+        if (mac != null) {
+            boot.mac(mac);
         }
         int plain = 0;
         for (String image : images) {

@@ -48,6 +48,15 @@ class BootCommandTest {
     }
 
     @Test
+    void aBadMacAndAnOverlayOverTwoImagesAreRefused() throws Exception {
+        Path image = Files.write(dir.resolve("root.img"), new byte[4096]);
+        usage(Cli.run("boot", "--net", "udp", "--image", image.toString(), "--mac", "01:00:5e:00:00:01"),
+                "MAC 01:00:5e:00:00:01 is a group address; a NIC needs a unicast one");
+        usage(Cli.run("boot", "--net", "udp", "--image", image.toString(), "--image", image.toString(),
+                "--overlay", dir.resolve("o").toString()), "an overlay directory goes with exactly one image");
+    }
+
+    @Test
     void wrongWordsAreUsageErrors() {
         usage(Cli.run("boot", "--boot", "floppy", "--image", "x"), "Invalid value for option '--boot'");
         usage(Cli.run("boot", "--expect", "(", "--image", "x"), "--expect is not a regular expression");
