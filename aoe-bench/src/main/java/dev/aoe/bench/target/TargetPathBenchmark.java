@@ -11,14 +11,23 @@ import dev.aoe.link.FrameLink;
 import dev.aoe.target.Export;
 import dev.aoe.target.ExportState;
 import dev.aoe.target.Target;
+import dev.aoe.target.overlay.OverlayOptions;
+import dev.aoe.target.overlay.OverlayStore;
+import dev.aoe.target.store.BlockStore;
 import dev.aoe.target.store.FileBlockStore;
 import dev.aoe.target.store.StoreOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,6 +67,16 @@ public class TargetPathBenchmark {
     @Param({"2", "17"})
     int sectors;
 
+    /**
+     * {@code plain}: the image itself; {@code overlay-empty}: an overlay export whose client never
+     * wrote (reads come from the base); {@code overlay-full}: one whose client wrote every block.
+     */
+    @Param({"plain"})
+    String export;
+
+    private OverlayStore overlays;
+    private Path overlayDir;
+
     private Path image;
     private Target target;
     private FrameHandler handler;
@@ -79,8 +98,29 @@ public class TargetPathBenchmark {
     public void setUp() throws Exception {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);   // as ./aoe target runs
         image = Files.createTempFile(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"), "aoe-path", ".img");
-        FileBlockStore store = FileBlockStore.open(image, new StoreOptions(false, 0, 0, 64L << 20, false, false));
-        target = new Target(new NullLink(), List.of(new Export(0, 1, store, ExportState.inMemory(), 64, "bench")), null);
+        // data, not holes: a page the store has not yet seen holding data is read with pread, not the mapping
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            byte[] chunk = new byte[1 << 20];
+            Arrays.fill(chunk, (byte) 0x5A);
+            for (int i = 0; i < 64; i++) {
+                f.write(chunk);
+            }
+        }
+        Export e01;
+        if (export.equals("plain")) {
+            FileBlockStore store = FileBlockStore.open(image, new StoreOptions(false, 0, 0, 64L << 20, false, false));
+            e01 = new Export(0, 1, store, ExportState.inMemory(), 64, "bench");
+        } else {
+            overlayDir = Files.createTempDirectory(image.getParent(), "aoe-path-overlays");
+            overlays = OverlayStore.open(image, StoreOptions.DEFAULT, OverlayOptions.persistent(overlayDir)
+                    .withResetCheck(Duration.ZERO));
+            if (export.equals("overlay-full")) {
+                fill(overlays.forClient(CLIENT.value()));
+            }
+            e01 = new Export(0, 1, overlays.base(), ExportState.inMemory(), 64, "bench");
+            e01.clients(overlays);
+        }
+        target = new Target(new NullLink(), List.of(e01), null);
         target.start();
         AoeHeader header = AoeHeader.request(0, 1, AoeCommand.ATA, 0x8000_0001);
         read = FrameCodec.encode(new AoeFrame(TARGET, CLIENT, header, AtaArg.command(0x24, true, 4096, sectors)),
@@ -89,12 +129,27 @@ public class TargetPathBenchmark {
                 dev.aoe.frame.Octets.copyOf(new byte[sectors * 512]))), PooledByteBufAllocator.DEFAULT);
     }
 
+    private static void fill(BlockStore client) throws IOException {
+        ByteBuf chunk = Unpooled.wrappedBuffer(new byte[128 * 512]);
+        for (long lba = 0; lba < client.sectors(); lba += 128) {
+            client.write(lba, 128, chunk, 0);
+        }
+        client.flush();
+    }
+
     @TearDown
     public void tearDown() throws Exception {
         read.release();
         write.release();
         target.close();
-        target.exports().get(0).store().close();
+        if (overlays != null) {
+            overlays.close();
+            try (var files = Files.walk(overlayDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        } else {
+            target.exports().get(0).store().close();
+        }
         Files.deleteIfExists(image);
     }
 
