@@ -176,10 +176,16 @@ public final class Soak {
             }
             relay.faults(RelayFaults.NONE);
             relay.blackout(false);
-            verifyThroughInitiator(disk, lanes);
+            verify("read back through the initiator", disk::read, lanes);
             disk.close();
             target.close();
-            verifyImage(image, lanes);
+            try (FileChannel file = FileChannel.open(image, StandardOpenOption.READ)) {
+                verify("the image file", (position, into) -> {
+                    while (into.hasRemaining() && file.read(into, position + into.position()) >= 0) {
+                        // read the whole chunk
+                    }
+                }, lanes);
+            }
             System.out.printf(Locale.ROOT, "relay: to the initiator %s; to the target %s%n", relay.forward(),
                     relay.backward());
         } finally {
@@ -245,40 +251,27 @@ public final class Soak {
         }
     }
 
-    private void verifyThroughInitiator(AoeDevice disk, List<Lane> lanes) {
+    /** Reads {@code into}'s remaining bytes at {@code position}. */
+    private interface Source {
+        void read(long position, ByteBuffer into) throws IOException;
+    }
+
+    /** Compares every lane's region, as {@code source} reads it, with the model; each difference is a problem. */
+    private void verify(String what, Source source, List<Lane> lanes) {
         ByteBuffer buffer = ByteBuffer.allocate(MIB);
         for (Lane lane : lanes) {
             for (int at = 0; at < lane.model.length; at += MIB) {
                 int n = Math.min(MIB, lane.model.length - at);
                 buffer.clear().limit(n);
                 try {
-                    disk.read(lane.base + at, buffer);
+                    source.read(lane.base + at, buffer);
                 } catch (IOException e) {
-                    problems.add("reading back " + (lane.base + at) + ": " + e.getMessage());
+                    problems.add(what + ": reading " + (lane.base + at) + ": " + e.getMessage());
                     return;
                 }
                 if (Arrays.mismatch(buffer.array(), 0, n, lane.model, at, at + n) >= 0) {
                     mismatches.increment();
-                    problems.add("read back through the initiator: bytes at " + (lane.base + at) + " differ from the model");
-                }
-            }
-        }
-    }
-
-    private void verifyImage(Path image, List<Lane> lanes) throws IOException {
-        try (FileChannel file = FileChannel.open(image, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(MIB);
-            for (Lane lane : lanes) {
-                for (int at = 0; at < lane.model.length; at += MIB) {
-                    int n = Math.min(MIB, lane.model.length - at);
-                    buffer.clear().limit(n);
-                    while (buffer.hasRemaining() && file.read(buffer, lane.base + at + buffer.position()) >= 0) {
-                        // read the whole chunk
-                    }
-                    if (Arrays.mismatch(buffer.array(), 0, n, lane.model, at, at + n) >= 0) {
-                        mismatches.increment();
-                        problems.add("the image file at " + (lane.base + at) + " differs from the model");
-                    }
+                    problems.add(what + ": bytes at " + (lane.base + at) + " differ from the model");
                 }
             }
         }
@@ -353,7 +346,7 @@ public final class Soak {
                 System.arraycopy(buffer.array(), 0, model, at, length);
             } catch (IOException e) {
                 problems.add("lane " + index + ": a write failed (" + failure.getMessage() + ") and reading it back too ("
-                        + e.getMessage() + "); the lane stops");
+                        + e.getMessage() + "); the soak stops");
                 stopping = true;
             }
         }

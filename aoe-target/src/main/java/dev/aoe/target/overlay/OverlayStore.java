@@ -55,7 +55,7 @@ public final class OverlayStore implements ClientStores, Closeable {
     private final Map<Long, ClientGroup> groups = new HashMap<>();
     private final ClientTable table = new ClientTable();
     private final Map<String, OverlayClient> byName = new LinkedHashMap<>();
-    private final ScheduledExecutorService resetChecks;
+    private final ScheduledExecutorService upkeep;
     /** How often persistent overlays written since their last flush are flushed without being asked. */
     static final Duration WRITE_BACK = Duration.ofSeconds(5);
 
@@ -68,21 +68,21 @@ public final class OverlayStore implements ClientStores, Closeable {
             g.macs().forEach(mac -> groups.put(mac.value(), g));
         }
         if (directory != null && !options.resetCheck().isZero()) {
-            resetChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "overlay-upkeep " + directory);
                 t.setDaemon(true);
                 return t;
             });
             long period = options.resetCheck().toMillis();
-            resetChecks.scheduleWithFixedDelay(this::checkResetsQuietly, period, period, TimeUnit.MILLISECONDS);
+            upkeep.scheduleWithFixedDelay(this::checkResetsQuietly, period, period, TimeUnit.MILLISECONDS);
             if (options.mode() == OverlayOptions.Mode.PERSISTENT) {
                 // initiators that never send FLUSH (Linux's aoe driver) still get their overlays on disk,
                 // as a kernel's writeback would: data first, then the map, every few seconds
                 long every = WRITE_BACK.toMillis();
-                resetChecks.scheduleWithFixedDelay(this::writeBackQuietly, every, every, TimeUnit.MILLISECONDS);
+                upkeep.scheduleWithFixedDelay(this::writeBackQuietly, every, every, TimeUnit.MILLISECONDS);
             }
         } else {
-            resetChecks = null;
+            upkeep = null;
         }
     }
 
@@ -219,10 +219,10 @@ public final class OverlayStore implements ClientStores, Closeable {
     /** Flushes and closes every overlay, then the base; call once the targets serving the export have stopped. */
     @Override
     public void close() throws IOException {
-        if (resetChecks != null) {
-            resetChecks.shutdown();   // not shutdownNow: an interrupt would close a channel in the middle of a flush
+        if (upkeep != null) {
+            upkeep.shutdown();   // not shutdownNow: an interrupt would close a channel in the middle of a flush
             try {
-                resetChecks.awaitTermination(30, TimeUnit.SECONDS);
+                upkeep.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
