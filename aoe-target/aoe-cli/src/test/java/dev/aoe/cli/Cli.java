@@ -18,7 +18,7 @@ public final class Cli {
     public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new AoeMain());
+        CommandLine cli = AoeMain.rootFor(args);
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int exit = CommandLines.execute(cli, args);

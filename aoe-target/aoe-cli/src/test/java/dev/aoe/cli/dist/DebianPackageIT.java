@@ -24,7 +24,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The Debian package as built: lintian finds no error, systemd accepts the unit, the control data and the files are
@@ -77,7 +76,7 @@ class DebianPackageIT {
         assertThat(root.resolve("etc/aoe/exports.d/example.conf")).isRegularFile();
         assertThat(root.resolve("var/lib/aoe")).isDirectory();
         assertThat(root.resolve("usr/share/doc/aoe/copyright")).isRegularFile();
-        List<String> pages = DistDocs.commands(new CommandLine(new AoeMain())).stream()
+        List<String> pages = DistDocs.commands(AoeMain.root()).stream()
                 .map(c -> c.getCommandSpec().qualifiedName("-") + ".1.gz").collect(Collectors.toList());
         try (Stream<Path> man = Files.list(root.resolve("usr/share/man/man1"))) {
             assertThat(man.map(p -> p.getFileName().toString())).as("a man page for aoe and each verb")

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine;
 import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 /**
@@ -42,8 +42,8 @@ public final class DistDocs {
     }
 
     public static void write(Path adocDir, Path completionFile) throws IOException {
-        writeManPages(new CommandLine(new AoeMain()), adocDir);
-        writeCompletion(new CommandLine(new AoeMain()), completionFile);
+        writeManPages(AoeMain.root(), adocDir);
+        writeCompletion(AoeMain.root(), completionFile);
     }
 
     static void writeManPages(CommandLine root, Path dir) throws IOException {

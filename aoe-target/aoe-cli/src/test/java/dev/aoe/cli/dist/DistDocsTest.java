@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The man pages and the completion script come from the picocli model: every verb, readable markup. */
 class DistDocsTest {
@@ -33,7 +32,7 @@ class DistDocsTest {
 
     @Test
     void onePagePerCommandOfTheRoot() throws Exception {
-        Set<String> expected = DistDocs.commands(new CommandLine(new AoeMain())).stream()
+        Set<String> expected = DistDocs.commands(AoeMain.root()).stream()
                 .map(c -> c.getCommandSpec().qualifiedName("-") + ".adoc").collect(Collectors.toSet());
         try (Stream<Path> files = Files.list(adoc)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected);
