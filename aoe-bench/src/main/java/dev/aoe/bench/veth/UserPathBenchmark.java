@@ -7,6 +7,7 @@ import dev.aoe.initiator.Initiator;
 import dev.aoe.link.afpacket.AfPacketLink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,8 +44,9 @@ import org.openjdk.jmh.runner.IterationType;
  * ({@code deviceRead}), by {@code ./aoe read -o /dev/null} as a process ({@code commandRead}: JVM
  * start included, as a user sees it), and by a self-refilling pipeline of one-frame requests, 64 in
  * flight ({@code pipelineRead}, what {@link VethBenchmark} measures). Score: seconds per GiB. The
- * client's CPU per frame (user plus system, the command's own process for {@code commandRead}) goes to
- * the side results. Needs root.
+ * client's CPU per frame (user plus system, the command's own process for {@code commandRead}) and
+ * the command's own timing of its transfer (without JVM start and discovery) go to the side results.
+ * Needs root.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -54,6 +58,8 @@ public class UserPathBenchmark {
 
     static final long BYTES = 1L << 30;
     static final int WINDOW = 64;
+    /** "1073741824 bytes (1 GiB) in 4.70 s, 217.0 MiB/s": what {@code ./aoe read -v} ends with. */
+    private static final Pattern SUMMARY = Pattern.compile("bytes \\(.*\\) in ([0-9.]+) s,");
 
     @Param({"aoe-afpacket", "vblade"})
     String target;
@@ -73,6 +79,10 @@ public class UserPathBenchmark {
     private double measuredCpu;
     private long measuredFrames;
     private int frameBytes;
+    /** commandRead: the command's own time for the transfer (its -v summary), without JVM start and discovery. */
+    private double lastTransferSeconds;
+    private double measuredTransferSeconds;
+    private int measuredIterations;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams benchmark) throws Exception {
@@ -109,6 +119,7 @@ public class UserPathBenchmark {
 
     @Setup(Level.Iteration)
     public void beforeIteration() throws IOException {
+        lastTransferSeconds = 0;
         cpuAtStart = clientCpu();
         userAtStart = clientUser();
     }
@@ -119,6 +130,8 @@ public class UserPathBenchmark {
             measuredCpu += clientCpu() - cpuAtStart;
             measuredUser += clientUser() - userAtStart;
             measuredFrames += BYTES / frameBytes;
+            measuredTransferSeconds += lastTransferSeconds;
+            measuredIterations++;
         }
     }
 
@@ -174,12 +187,14 @@ public class UserPathBenchmark {
             throw new IllegalStateException("AOE_ROOT must name the source checkout (./aoe bench sets it)");
         }
         Process p = new ProcessBuilder(Path.of(launcher, "aoe").toString(), "read", "e0.1", "-i", pair.outside(),
-                "--length", Long.toString(BYTES), "-o", "/dev/null").redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
+                "--length", Long.toString(BYTES), "-o", "/dev/null", "-v").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = p.waitFor();
-        if (code != 0) {
-            throw new IllegalStateException("./aoe read exited " + code + ": " + new String(out));
+        Matcher summary = SUMMARY.matcher(out);
+        if (code != 0 || !summary.find()) {
+            throw new IllegalStateException("./aoe read exited " + code + ": " + out);
         }
+        lastTransferSeconds = Double.parseDouble(summary.group(1));
         return code;
     }
 
@@ -188,7 +203,9 @@ public class UserPathBenchmark {
         try {
             SideResults.append(benchmark, "clientCpuSecondsPerFrame", measuredFrames == 0 ? 0 : measuredCpu / measuredFrames,
                     "clientUserSecondsPerFrame", measuredFrames == 0 ? 0 : measuredUser / measuredFrames,
-                    "framesMeasured", measuredFrames, "retransmits", disk == null ? -1 : disk.retransmits(),
+                    "framesMeasured", measuredFrames,
+                    "commandTransferSeconds", measuredIterations == 0 ? 0 : measuredTransferSeconds / measuredIterations,
+                    "retransmits", disk == null ? -1 : disk.retransmits(),
                     "alive", server.alive() ? 1 : 0,
                     "link", "\"" + (initiator == null ? "the command's" : ((AfPacketLink) initiator.links().get(0)).stats())
                             + "\"");
