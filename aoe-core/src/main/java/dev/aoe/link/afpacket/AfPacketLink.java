@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
 
     private static final Logger log = LoggerFactory.getLogger(AfPacketLink.class);
-    private static final int POLL_TIMEOUT_MILLIS = 100;
+    /** A safety net only: close() wakes the receive thread through its eventfd. */
+    private static final int POLL_TIMEOUT_MILLIS = 1000;
+    private static final long CLOSE_WAIT_MILLIS = 2000;
     /** Spins shorter than this are not worth it: the budget drops to none. */
     private static final long MIN_SPIN_NANOS = 2_000;
     private static final int BATCH = 64;
@@ -41,6 +43,8 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     private final InterfaceInfo info;
     private final RingVersion version;
     private final int fd;
+    /** An eventfd the receive thread polls beside the socket, written to wake it when the link closes. */
+    private final int wakeFd;
     private final RxRing ring;
     private final ByteBuf view;
     private final SendBatch replies;
@@ -59,12 +63,16 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     private long drains;
     private long received;
     private volatile boolean closed;
+    /** The sockets are closed; under {@link #sendLock}. */
+    private boolean freed;
 
-    private AfPacketLink(InterfaceInfo info, RingVersion version, int fd, RxRing ring, long busyPollNanos) {
+    private AfPacketLink(InterfaceInfo info, RingVersion version, int fd, int wakeFd, RxRing ring,
+                         long busyPollNanos) {
         this.info = info;
         this.busyPollNanos = busyPollNanos;
         this.version = version;
         this.fd = fd;
+        this.wakeFd = wakeFd;
         this.ring = ring;
         this.view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN)));
         this.replies = new SendBatch(BATCH, info.mtu() + 14);
@@ -137,17 +145,22 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
             throw new LinkUnsupportedException("AF_PACKET links need Linux and JNA: " + e.getMessage(), e);
         }
         RxRing ring = null;
+        int wakeFd = -1;
         try {
+            wakeFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
             ring = RxRing.open(fd, version, info.mtu());
             bypassQdisc(fd);
             bind(fd, ifindex, interfaceName);
             if (fanoutCount > 1) {
                 FanoutProgram.join(fd, fanoutGroup, interfaceName);
             }
-            return new AfPacketLink(info, version, fd, ring, busyPollMicros * 1000L);
+            return new AfPacketLink(info, version, fd, wakeFd, ring, busyPollMicros * 1000L);
         } catch (RuntimeException e) {
             if (ring != null) {
                 ring.close();
+            }
+            if (wakeFd >= 0) {
+                LibC.close(wakeFd);
             }
             LibC.close(fd);
             throw e;
@@ -224,9 +237,11 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     }
 
     private void receiveLoop() {
-        try (Memory pollfd = new Memory(8)) {
+        try (Memory pollfd = new Memory(16)) {   // struct pollfd[2]: int fd, short events, short revents
             pollfd.setInt(0, fd);
             pollfd.setShort(4, (short) LibC.POLLIN);
+            pollfd.setInt(8, wakeFd);
+            pollfd.setShort(12, (short) LibC.POLLIN);
             long spin = 0;   // how long to watch the ring before sleeping, adapted to how frames arrive
             while (!closed) {
                 int delivered;
@@ -304,7 +319,7 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         polls++;
         long start = System.nanoTime();
         try {
-            LibC.poll(pollfd, 1, POLL_TIMEOUT_MILLIS);
+            LibC.poll(pollfd, 2, POLL_TIMEOUT_MILLIS);
         } catch (LastErrorException e) {
             if (e.getErrorCode() != LibC.EINTR) {
                 throw new LinkException("poll on " + name() + " failed: " + LibC.describe(e), e);
@@ -490,11 +505,27 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
         if (t == null) {
             free();
         } else if (t != Thread.currentThread()) {
+            wake();
             try {
-                t.join(POLL_TIMEOUT_MILLIS * 20L);   // the receive thread frees the ring as it leaves
+                t.join(CLOSE_WAIT_MILLIS);   // the receive thread frees the ring as it leaves
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Ends the receive thread's poll at once (eventfd counter + 1). */
+    private void wake() {
+        sendLock.lock();
+        try (Memory one = new Memory(8)) {
+            if (!freed) {
+                one.setLong(0, 1);
+                LibC.write(wakeFd, one, 8);
+            }
+        } catch (LastErrorException e) {
+            log.debug("{}: waking the receive thread failed: {}", name(), LibC.describe(e));
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -502,8 +533,10 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
     private void free() {
         sendLock.lock();
         try {
+            freed = true;
             ring.close();
             LibC.close(fd);
+            LibC.close(wakeFd);
             replies.close();
             others.close();
         } finally {

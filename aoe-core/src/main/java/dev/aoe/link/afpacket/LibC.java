@@ -31,6 +31,8 @@ final class LibC {
     static final int ENETDOWN = 100;
     static final int EAFNOSUPPORT = 97;
     static final int ENXIO = 6;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
     static final Pointer MAP_FAILED = new Pointer(-1);
 
     static {
@@ -58,6 +60,10 @@ final class LibC {
     static native int sendmmsg(int fd, Pointer messages, int count, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    static native int eventfd(int initialValue, int flags) throws LastErrorException;
+
+    static native long write(int fd, Pointer buffer, long count) throws LastErrorException;
 
     static native String strerror(int errno);
 
