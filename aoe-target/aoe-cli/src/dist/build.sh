@@ -63,6 +63,9 @@ say "jlink: $JLINK_MODULES"
     --output "$WORK/runtime"
 rm "$WORK/runtime/lib/jrt-fs.jar"   # only another JDK reading this image's modules would use it
 strip_elf "$WORK/runtime"
+# The class-data archive Debian's JDK ships and jlink leaves out: the JDK's classes mapped ready-made
+# instead of loaded and verified at each start (0.1 s of every command; 11 MB, 2.3 MB in the tarball)
+"$WORK/runtime/bin/java" -Xshare:dump -Xlog:disable >&2
 normalize_modes "$WORK/runtime"
 
 # JNA's native part, unpacked once here instead of into a temporary directory on every start

@@ -53,6 +53,9 @@ class TarballIT {
         assertThat(check(List.of("AOE_JAVA_OPTS=-XshowSettings:properties"), aoe, "--version"))
                 .as("AOE_JAVA_OPTS reaches the JVM, which is the bundled one")
                 .contains("java.home = " + home.resolve("runtime") + "\n");
+        assertThat(check(List.of("AOE_JAVA_OPTS=-Xshare:on"), aoe, "--version"))
+                .as("the runtime has its class-data archive (-Xshare:on fails to start without one)")
+                .startsWith("aoe ");
 
         byte[] image = new byte[3 << 20];
         new Random(11).nextBytes(image);
