@@ -80,6 +80,18 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
         return Long.compare(value, o.value);
     }
 
+    // written out: a record's generated equals and hashCode are bootstrapped on first use, tens of
+    // milliseconds at the start of every command (MACs key the tables of paths and clients)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MacAddress m && m.value == value;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(value);
+    }
+
     @Override
     public String toString() {
         String hex = String.format(Locale.ROOT, "%012x", value);

@@ -28,4 +28,19 @@ class MacAddressTest {
     void rejectsWhatIsNotAMac(String text) {
         assertThatThrownBy(() -> MacAddress.parse(text)).hasMessageContaining("not a MAC address");
     }
+
+    @ParameterizedTest
+    @CsvSource({"52:54:00:12:34:56, 52-54-00-12-34-56, true", "52:54:00:12:34:56, 52:54:00:12:34:57, false",
+        "00:00:00:00:00:01, 01:00:00:00:00:00, false", "ff:ff:ff:ff:ff:ff, ffffffffffff, true"})
+    void equalsAndHashCodeFollowTheValue(String a, String b, boolean same) {
+        MacAddress x = MacAddress.parse(a);
+        MacAddress y = MacAddress.parse(b);
+
+        assertThat(x.equals(y)).isEqualTo(same);
+        assertThat(y.equals(x)).isEqualTo(same);
+        if (same) {
+            assertThat(x.hashCode()).isEqualTo(y.hashCode());
+        }
+        assertThat(x).isNotEqualTo(a).isNotEqualTo(null);
+    }
 }

@@ -35,6 +35,18 @@ public record AoeAddress(int shelf, int slot) implements Comparable<AoeAddress> 
         return shelf != o.shelf ? Integer.compare(shelf, o.shelf) : Integer.compare(slot, o.slot);
     }
 
+    // equals and hashCode written out: a record's generated ones are bootstrapped on first use, which
+    // costs every command tens of milliseconds at start (this is the key of the initiator's target table)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AoeAddress a && a.shelf == shelf && a.slot == slot;
+    }
+
+    @Override
+    public int hashCode() {
+        return shelf << 8 | slot;
+    }
+
     @Override
     public String toString() {
         return "e" + shelf + "." + slot;

@@ -14,6 +14,17 @@ public record TargetInfo(AoeAddress address, List<PathInfo> paths, int bufferCou
 
     /** One way to reach a target: our interface and the target's MAC seen on it. */
     public record PathInfo(String localInterface, MacAddress targetMac) {
+        // written out, as AoeAddress's are: the generated ones cost each command's start tens of milliseconds
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PathInfo p && p.localInterface.equals(localInterface) && p.targetMac.equals(targetMac);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * localInterface.hashCode() + targetMac.hashCode();
+        }
+
         @Override
         public String toString() {
             return localInterface + "->" + targetMac;
