@@ -53,6 +53,9 @@ class TarballIT {
         assertThat(check(List.of("AOE_JAVA_OPTS=-XshowSettings:properties"), aoe, "--version"))
                 .as("AOE_JAVA_OPTS reaches the JVM, which is the bundled one")
                 .contains("java.home = " + home.resolve("runtime") + "\n");
+        assertThat(check(List.of("AOE_JAVA_OPTS=-XX:+UseLargePages"), "sh", "-c", aoe + " --version 2>/dev/null"))
+                .as("the JVM's warnings (here: no large pages) go to stderr, never among the data on stdout")
+                .startsWith("aoe ").doesNotContain("warning");
         assertThat(check(List.of("AOE_JAVA_OPTS=-Xshare:on"), aoe, "--version"))
                 .as("the runtime has its class-data archive (-Xshare:on fails to start without one)")
                 .startsWith("aoe ");
