@@ -244,39 +244,14 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
             pollfd.setShort(12, (short) LibC.POLLIN);
             long spin = 0;   // how long to watch the ring before sleeping, adapted to how frames arrive
             while (!closed) {
-                int delivered;
                 try {
-                    delivered = ring.drain(this, BATCH);
+                    spin = serve(pollfd, spin);
                 } catch (InternalError e) {
-                    // a fault in a mapped file that the JVM reported after the handler returned: the frame
-                    // stays in the ring and is delivered again, and the handler sees the fault then
+                    // a fault in a mapped file (an export's image cut short) that the JVM reports late, at the
+                    // next native call after the handler returned: a frame still in the ring is delivered
+                    // again and its handler sees the fault then; replies already made are lost, as on a wire
                     log.debug("{}: a fault reported after the handler returned: {}", name(), e.getMessage());
-                    continue;
                 }
-                if (delivered > 0) {
-                    drains++;
-                    received += delivered;
-                }
-                if (replies.count() > 0) {
-                    flushReplies();
-                }
-                if (delivered > 0) {
-                    continue;
-                }
-                if (spin > 0) {
-                    long waited = spinUntilReady(spin);
-                    if (waited >= 0) {
-                        spins++;
-                        spin = Math.min(busyPollNanos, Math.max(spin, 2 * waited));
-                        continue;
-                    }
-                    spin /= 2;   // nothing came: watch less next time, and not at all after a few misses
-                    spin = spin < MIN_SPIN_NANOS ? 0 : spin;
-                }
-                long slept = poll(pollfd);
-                // a frame that came sooner than the busy-poll time after a sleep: watching would have caught it
-                spin = busyPollNanos > 0 && slept < busyPollNanos ? Math.min(busyPollNanos, Math.max(MIN_SPIN_NANOS,
-                        2 * slept)) : spin;
             }
         } catch (LinkException e) {
             if (!closed) {
@@ -286,6 +261,34 @@ public final class AfPacketLink implements FrameLink, RxRing.FrameSink {
             closed = true;
             free();
         }
+    }
+
+    /** Delivers what the ring holds and sends the replies, else watches or sleeps; returns the next spin budget. */
+    private long serve(Memory pollfd, long spin) {
+        int delivered = ring.drain(this, BATCH);
+        if (delivered > 0) {
+            drains++;
+            received += delivered;
+        }
+        if (replies.count() > 0) {
+            flushReplies();
+        }
+        if (delivered > 0) {
+            return spin;
+        }
+        if (spin > 0) {
+            long waited = spinUntilReady(spin);
+            if (waited >= 0) {
+                spins++;
+                return Math.min(busyPollNanos, Math.max(spin, 2 * waited));
+            }
+            spin /= 2;   // nothing came: watch less next time, and not at all after a few misses
+            spin = spin < MIN_SPIN_NANOS ? 0 : spin;
+        }
+        long slept = poll(pollfd);
+        // a frame that came sooner than the busy-poll time after a sleep: watching would have caught it
+        return busyPollNanos > 0 && slept < busyPollNanos
+                ? Math.min(busyPollNanos, Math.max(MIN_SPIN_NANOS, 2 * slept)) : spin;
     }
 
     /**
