@@ -72,6 +72,11 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
 
     /** Group (multicast or broadcast) addresses have the low bit of the first octet set. */
     public boolean isMulticast() {
+        return isMulticast(value);
+    }
+
+    /** {@link #isMulticast()} of a MAC held as its 48-bit value, as frame peeks return it. */
+    public static boolean isMulticast(long value) {
         return (value & 0x0100_0000_0000L) != 0;
     }
 

@@ -169,7 +169,7 @@ public final class UdpLink implements FrameLink {
                 return;
             }
         }
-        if (macs.length >= MAX_PEERS || (source & 0x0100_0000_0000L) != 0) {
+        if (macs.length >= MAX_PEERS || MacAddress.isMulticast(source)) {
             return;   // full, or a group address that no sender may use
         }
         SocketAddress[] a = Arrays.copyOf(addresses, addresses.length + 1);
@@ -194,7 +194,7 @@ public final class UdpLink implements FrameLink {
             long destination = Ethernet.destination(frame);
             long[] macs = peerMacs;
             SocketAddress[] addresses = peerAddresses;
-            if ((destination & 0x0100_0000_0000L) == 0) {
+            if (!MacAddress.isMulticast(destination)) {
                 for (int i = 0; i < macs.length; i++) {
                     if (macs[i] == destination) {
                         channel.send(data, addresses[i]);

@@ -118,7 +118,7 @@ public final class BootedVm implements AutoCloseable {
         }
         try {
             MacAddress mac = MacAddress.parse(s.mac);
-            if ((mac.value() & 0x0100_0000_0000L) != 0) {
+            if (mac.isMulticast()) {
                 throw bad("MAC " + s.mac + " is a group address; a NIC needs a unicast one");
             }
         } catch (IllegalArgumentException e) {
