@@ -714,6 +714,11 @@ public final class BootedVm implements AutoCloseable {
         if (workDir != null && !keep) {
             DiskImage.deleteTree(workDir);
         }
+        endClose(shutdownHook, problems);
+    }
+
+    /** The last step of closing a VM or a fleet: its cleanup hook goes, and the first problem met is thrown. */
+    static void endClose(Thread shutdownHook, List<RuntimeException> problems) {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {

@@ -180,14 +180,7 @@ public final class Fleet implements AutoCloseable {
         if (!keep && problems.isEmpty()) {
             DiskImage.deleteTree(workDir);
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // this is the hook
-        }
-        if (!problems.isEmpty()) {
-            throw problems.get(0);
-        }
+        BootedVm.endClose(shutdownHook, problems);
     }
 
     private void closeQuietly() {
